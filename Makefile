@@ -1,0 +1,77 @@
+# Coops — `make demo` to try it, `make test` to run the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help setup demo serve test test-browser worker lint format messages bench clean-demo check-deploy
+
+help:
+	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)"
+	@echo "make worker   run the background task worker (emails, digests)"
+	@echo "make lint     ruff, formatting, migrations and Django checks"
+	@echo "make bench    benchmarks, printed as ratios to a floor measured in the same run"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+coops/static/vendor/.built: node_modules/.installed scripts/vendor.mjs
+	npm run --silent vendor
+	touch $@
+
+setup: $(VENV)/.installed coops/static/vendor/.built
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+	TASKS_IMMEDIATE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: setup
+	TASKS_IMMEDIATE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+clean-demo:
+	rm -f var/coops.sqlite3 var/coops.sqlite3-wal var/coops.sqlite3-shm
+
+# pytest exits 5 when it collected no test: that is a failure here.
+test: setup
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing"; exit 1; fi; exit $$rc
+
+test-browser: setup
+	@$(BIN)/python -m pytest -m browser $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "no browser test collected: failing"; exit 1; fi; exit $$rc
+
+worker: setup
+	$(BIN)/python manage.py db_worker --queue-name '*'
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check --fail-level WARNING
+	COOPS_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=coops.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: setup
+	cd coops && ../$(BIN)/python ../manage.py makemessages -l fr -l en --no-obsolete --add-location file
+	cd coops && ../$(BIN)/python ../manage.py compilemessages
+
+bench: setup
+	$(BIN)/python bench/run.py

@@ -1,0 +1,59 @@
+"""Fixtures shared by every app's tests."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from coops.accounts.tests.factories import UserFactory
+from coops.groups.models import Role
+from coops.groups.tests.factories import GroupFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class Personas:
+    """The five people every authorisation test is run as."""
+
+    group: object
+    other_group: object
+    member: object
+    other_member: object
+    organiser: object
+    admin: object
+
+    def client(self, who: str) -> Client:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(getattr(self, who))
+        return client
+
+
+PERSONAS = ["anonymous", "member", "other_member", "organiser", "admin"]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    group = GroupFactory(name="AMAP des Weppes", slug="amap-des-weppes")
+    other_group = GroupFactory(name="Groupe local de Roubaix", slug="groupe-local-roubaix")
+    return Personas(
+        group=group,
+        other_group=other_group,
+        member=MembershipFactory(group=group, role=Role.MEMBER).user,
+        other_member=MembershipFactory(group=other_group, role=Role.MEMBER).user,
+        organiser=MembershipFactory(group=group, role=Role.ORGANISER).user,
+        admin=MembershipFactory(group=group, role=Role.ADMIN).user,
+    )
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
