@@ -69,9 +69,15 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+APPS := core accounts groups notifications api
+
+# Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup
-	cd coops && ../$(BIN)/python ../manage.py makemessages -l fr -l en --no-obsolete --add-location file
-	cd coops && ../$(BIN)/python ../manage.py compilemessages
+	for app in $(APPS); do \
+		mkdir -p coops/$$app/locale && \
+		(cd coops/$$app && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-obsolete --add-location file -i "tests/*") || exit 1; \
+	done
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench: setup
 	$(BIN)/python bench/run.py

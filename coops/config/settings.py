@@ -39,16 +39,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
-    "allauth",
-    "allauth.account",
-    "django_tasks",
-    "django_tasks_db",
-    "ninja",
+    # Coops apps come before allauth so their templates override allauth's.
     "coops.core",
     "coops.accounts",
     "coops.groups",
     "coops.notifications",
     "coops.api",
+    "allauth",
+    "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,7 @@ WSGI_APPLICATION = "coops.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "coops" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -181,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: French first, complete English.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "coops" / "locale"]
+# Each app keeps its own translations in coops/<app>/locale/ (`make messages`).
 LANGUAGE_COOKIE_NAME = "coops_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
