@@ -36,7 +36,7 @@ setup: $(VENV)/.installed coops/static/vendor/.built
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
+	TASKS_IMMEDIATE=1 EMAIL_URL=dummymail:// $(BIN)/python manage.py demo
 	TASKS_IMMEDIATE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: setup

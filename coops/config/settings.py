@@ -31,6 +31,12 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Coops")
 
 INSTALLED_APPS = [
+    # Coops apps come first: their templates and translations win over Django's and allauth's.
+    "coops.core",
+    "coops.accounts",
+    "coops.groups",
+    "coops.notifications",
+    "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,12 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
-    # Coops apps come before allauth so their templates override allauth's.
-    "coops.core",
-    "coops.accounts",
-    "coops.groups",
-    "coops.notifications",
-    "coops.api",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -259,7 +259,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 if TESTING:

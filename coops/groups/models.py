@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coops.core.models import TimeStampedModel
@@ -17,6 +18,15 @@ from coops.core.models import TimeStampedModel
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+# Paths under /g/ that are not groups.
+RESERVED_SLUGS = frozenset({"new", "invitations"})
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This short name is reserved; choose another one."))
 
 
 class GroupKind(models.TextChoices):
@@ -55,7 +65,9 @@ class GroupQuerySet(models.QuerySet):
 
 class Group(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("short name in URLs"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short name in URLs"), max_length=80, unique=True, validators=[validate_slug_not_reserved]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -192,6 +204,7 @@ class Membership(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -245,6 +258,14 @@ class ModuleRole(models.Model):
         return f"{self.membership} · {self.module}:{self.role}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked, and not yet expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class Invitation(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
@@ -261,10 +282,37 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="groups_invitation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="groups_invitation_not_accepted_and_revoked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.group}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return not (self.is_accepted or self.is_revoked or self.is_expired)

@@ -1,15 +1,28 @@
 """The group module registry.
 
-An app declares a module in its AppConfig.ready()::
+A module is a tool a group can turn on (short circuits, agenda, forum…). An app
+declares it once, in its AppConfig.ready()::
+
+    from coops.groups.modules import Module, register_module
 
     register_module(Module(
         name="shortcircuit", label=_("Short circuits"),
         urls="coops.shortcircuit.urls", roles={"producer": _("Producer")},
         description=_("Producers' catalogs and distributions"),
+        kinds=("food_hub", "local"),  # optional: the group kinds it suits
     ))
 
-Its URLs are mounted under /g/<group-slug>/<name>/ and reached only for groups that
-turn the module on; its roles can be given to members of those groups.
+- Pages. ``urls`` names a module with a plain ``urlpatterns`` list (no ``app_name``
+  needed). coops.groups.urls mounts it at /g/<group-slug>/m/<name>/ when the URLconf
+  loads (after every ready()), behind a wrapper that answers 404 unless the group
+  exists, the visitor may see it and the group has the module turned on. The view
+  receives the group as ``request.group`` and does not get the slug argument. Reverse
+  with ``reverse("groups:<name>:<url name>", kwargs={"slug": group.slug, ...})``;
+  name the module's home page "index" and the group page links to it.
+- Turning on and off: ``coops.groups.services.group_module_enable/disable`` (group
+  administrators, from the group's settings page). Only registered names are accepted.
+- Roles: ``roles`` maps role names to labels; organisers grant them to active members
+  with ``services.module_role_grant`` while the module is on.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
-    # Set when a daily digest has taken this notification (or decided not to send it).
+    # Set when the notification leaves the daily-digest queue: listed in a digest, or
+    # decided at creation (emailed at once, or never emailed). See services.py.
     digested_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import Event
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: events are written by services, never edited."""
+
+    list_display = ("created_at", "verb", "actor", "target_type", "target_id")
+    list_filter = ("verb", "target_type")
+    search_fields = ("verb", "target_id", "actor__email", "actor__display_name")
+    list_select_related = ("actor", "target_type")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "actor", "verb", "target_type", "target_id", "data")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
