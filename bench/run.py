@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -408,6 +409,8 @@ def main() -> int:
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
 
+    # Only pages are measured: static files are not collected, and whitenoise says so.
+    warnings.filterwarnings("ignore", message=r"No directory at: .*static")
     setup_django()
     from django.conf import settings
     from django.db import connections

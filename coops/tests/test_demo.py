@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+
+from coops.accounts.models import User
+from coops.core.demo import DEMO_PASSWORD
+from coops.core.models import Event
+from coops.groups.models import Group, GroupKind, Membership, MembershipStatus
+from coops.notifications.models import Notification
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks, capsys):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    return capsys.readouterr().out
+
+
+def test_demo_builds_a_living_territory(demo):
+    network = Group.objects.get(slug="hauts-de-france")
+    assert network.kind == GroupKind.NETWORK
+    assert Group.objects.count() == 14
+    assert Group.objects.filter(parent=network).count() == 9
+    assert set(Group.objects.values_list("kind", flat=True)) == set(GroupKind.values)
+    assert Membership.objects.filter(status=MembershipStatus.PENDING).count() == 7
+    assert Notification.objects.filter(kind="group.join_requested").exists()
+    assert User.objects.get(email="lea@example.org").home_point is not None
+    assert Event.objects.filter(verb="group.created").count() == 14
+
+
+def test_demo_prints_logins_that_work(demo, client):
+    assert "camille@example.org" in demo
+    assert DEMO_PASSWORD in demo
+    response = client.post(
+        "/accounts/login/", {"login": "camille@example.org", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/g/amap-des-weppes/")
+    assert page.status_code == 200
+    assert "AMAP des Weppes" in page.content.decode()
+
+
+def test_demo_is_idempotent(demo, capsys):
+    call_command("demo")
+    assert "already loaded" in capsys.readouterr().out
+    assert Group.objects.count() == 14
