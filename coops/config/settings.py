@@ -244,6 +244,13 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Rate limits count per client IP. Behind N reverse proxies that append to
+# X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so the real client address is used
+# (0 trusts no header: every client would look like the proxy).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+
 # API (django-ninja): throttles use the cache above.
 NINJA_DEFAULT_THROTTLE_RATES = {
     "anon": env.str("API_RATE_ANON", default="60/min"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-DEMO_PASSWORD = "coops-demo"
+DEMO_PASSWORD = "coops-demo"  # noqa: S105 (printed to the person running the demo)
 
 
 @dataclass

@@ -52,7 +52,7 @@ def test_inactive_user_is_denied_and_superuser_allowed(rules):
 
 @pytest.mark.django_db
 def test_require_carries_the_human_message(rules):
-    with pytest.raises(PermissionDenied, match="Only the owner may write."):
+    with pytest.raises(PermissionDenied, match=r"Only the owner may write\."):
         require(UserFactory(), "thing.write", "someone@example.org")
 
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         self._print_logins(data)
 
     def _print_logins(self, data: dict) -> None:
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {DEMO_PASSWORD})"))
         for who, email, role in data.get("logins", []):
             self.stdout.write(f"  {email:<40} {who} — {role}")
         self.stdout.write("\nOpen http://127.0.0.1:8000/\n")
