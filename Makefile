@@ -61,6 +61,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	scripts/check_messages.sh $(APPS)
 	$(BIN)/python manage.py check --fail-level WARNING
 	COOPS_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=coops.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING

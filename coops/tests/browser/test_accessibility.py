@@ -44,7 +44,7 @@ def network(transactional_db):
     group_services.membership_join(
         group=group, acting_user=requester, message="Je voudrais un panier le jeudi."
     )
-    group_services.invitation_create(
+    invitation = group_services.invitation_create(
         group=group, email="nouvelle@example.org", role=Role.MEMBER, acting_user=admin
     )
     NotificationFactory(
@@ -57,7 +57,14 @@ def network(transactional_db):
         url="/g/amap-des-weppes/",
         group=group,
     )
-    return {"anonymous": None, "member": member, "admin": admin}
+    return {
+        "anonymous": None,
+        "member": member,
+        "admin": admin,
+        "staff": UserFactory(display_name="Équipe du site", is_staff=True),
+        "invitee": UserFactory(email="nouvelle@example.org", display_name="Nour"),
+        "invitation": invitation,
+    }
 
 
 GROUP = {"slug": "amap-des-weppes"}
@@ -93,6 +100,38 @@ def test_page_has_no_serious_accessibility_issue(network, page, sign_in_as, who,
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("main h1")).to_have_count(1)
     # The CSP refuses inline scripts and styles: a page relying on them shows errors.
+    assert console_problems(page) == []
+    axe_check(page)
+
+
+SECONDARY_PAGES = [
+    ("anonymous", "account_email_verification_sent", {}),
+    ("anonymous", "account_reset_password_done", {}),
+    ("member", "account_email", {}),
+    ("member", "account_change_password", {}),
+    ("staff", "groups:create", {}),
+    ("invitee", "groups:invitation", {"token": None}),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name", "kwargs"),
+    SECONDARY_PAGES,
+    ids=[f"{w}-{u}" for w, u, _ in SECONDARY_PAGES],
+)
+def test_secondary_page_has_no_serious_accessibility_issue(
+    network, page, sign_in_as, who, url_name, kwargs
+):
+    if network[who] is not None:
+        sign_in_as(page, network[who])
+    if "token" in kwargs:
+        kwargs = {"token": network["invitation"].token}
+
+    response = page.goto(reverse(url_name, kwargs=kwargs))
+
+    assert response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("main h1")).to_have_count(1)
     assert console_problems(page) == []
     axe_check(page)
 
