@@ -151,7 +151,8 @@ def digest_send(*, user: Any) -> int:
     """
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update()
+            # of=("self",): lock only the notifications, not the joined (nullable) group.
+            Notification.objects.select_for_update(of=("self",))
             .filter(recipient=user, emailed_at__isnull=True, digested_at__isnull=True)
             .select_related("group")
             .order_by("created_at", "id")

@@ -27,7 +27,8 @@ def lock_group(group: Group | int) -> Group:
 
 def _lock_membership(membership: Membership, group: Group) -> Membership:
     return (
-        Membership.objects.select_for_update()
+        # Lock the membership row only, not the joined user.
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user")
         .get(pk=membership.pk, group=group)
     )
