@@ -193,6 +193,7 @@ USE_TZ = True
 # Static files: front-end libraries come from npm (`npm ci && npm run vendor`), never committed.
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on each request otherwise
 STATICFILES_DIRS = [BASE_DIR / "coops" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
