@@ -70,7 +70,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications api
+APPS := core accounts groups notifications ledger api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "coops.accounts",
     "coops.groups",
     "coops.notifications",
+    "coops.ledger",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,6 +5,8 @@ from coops.accounts.models import User
 from coops.core.demo import DEMO_PASSWORD
 from coops.core.models import Event
 from coops.groups.models import Group, GroupKind, Membership, MembershipStatus
+from coops.ledger.invariants import ledger_violations
+from coops.ledger.models import Payment
 from coops.notifications.models import Notification
 
 
@@ -26,6 +28,8 @@ def test_demo_builds_a_living_territory(demo):
     # Every demo person's town is found by the offline geocoder: nobody left "to geolocate".
     assert User.objects.exclude(home_town="").filter(home_lat__isnull=True).count() == 0
     assert Event.objects.filter(verb="group.created").count() == 14
+    assert Payment.objects.filter(group__slug="amap-des-weppes").count() == 7
+    assert ledger_violations() == []
 
 
 def test_demo_prints_logins_that_work(demo, client):
