@@ -229,11 +229,15 @@ def transaction_post(
 def _post_locked(*, group, kind, legs, acting_user, memo, source, idempotency_key,
                  enforce_limits, reverses) -> Transaction:  # fmt: skip
     accounts = lock_accounts([leg.account.pk for leg in legs])
+    # A concurrent post with the same key may have committed while we waited for the
+    # locks: return it before checking limits that its own legs used up.
+    if idempotency_key and (done := _replay(idempotency_key, legs, kind)):
+        return done
     for leg in legs:
         account = accounts[leg.account.pk]
         if account.currency != leg.account.currency:
             raise ValidationError(_("An account's currency cannot change."))
-        if not account.is_active:
+        if not account.is_active and reverses is None:  # a correction is always possible
             raise ValidationError(_("%(account)s is closed.") % {"account": account.name})
         if enforce_limits:
             _check_limits(account, leg.amount)

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from coops.accounts.tests.factories import UserFactory
 from coops.core import hooks
-from coops.groups.tests.factories import GroupFactory
 from coops.core.money import register_currency
+from coops.groups.tests.factories import GroupFactory
 from coops.ledger import kinds, services
 from coops.ledger.invariants import ledger_violations
 from coops.ledger.models import LedgerAccount

@@ -4,8 +4,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from coops.accounts.tests.factories import UserFactory
-from coops.groups.tests.factories import GroupFactory
 from coops.core.models import Event
+from coops.groups.tests.factories import GroupFactory
 from coops.ledger.models import Entry, LedgerAccount, Purpose, Transaction
 
 # Registered once for the whole test session by coops/ledger/tests/conftest.py.

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from coops.accounts.selectors import personal_data_export
 from coops.accounts.services import user_erase
@@ -445,8 +445,18 @@ def test_reversal_keeps_later_movements_and_ignores_limits(book):
     assert reversal.memo == "Commande annulée"
     # Bob goes under his minimum of 0 and Alice over her maximum of 0: a correction
     # must always be possible.
-    assert entries_of(reversal) == [(book.alice.pk, "EUR", 700, 0), (book.bob.pk, "EUR", -700, -500)]
+    assert entries_of(reversal) == [
+        (book.alice.pk, "EUR", 700, 0),
+        (book.bob.pk, "EUR", -700, -500),
+    ]
     assert book.balances() == {"alice": 0, "bob": -500, "carol": 500}
+
+
+def test_reversal_reaches_an_account_closed_since(book):
+    original = pay(book, book.alice, book.carol, 300)
+    LedgerAccount.objects.filter(pk=book.carol.pk).update(is_active=False)
+    services.transaction_reverse(transaction=original, acting_user=book.treasurer)
+    assert book.balances() == {"alice": 0, "bob": 0, "carol": 0}
 
 
 def test_a_transaction_cannot_be_reversed_twice(book):
@@ -520,7 +530,7 @@ def test_event_hook_and_post_commit_together(book, monkeypatch):
     def failing_listener(*, transaction: Transaction, acting_user) -> None:
         seen.append(
             (
-                services.transaction.get_connection().in_atomic_block,
+                connection.in_atomic_block,
                 Transaction.objects.filter(pk=transaction.pk).count(),
                 Event.objects.filter(verb="ledger.transaction_posted").count(),
             )
