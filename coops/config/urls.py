@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,6 +19,3 @@ handler400 = "coops.core.views.bad_request"
 handler403 = "coops.core.views.permission_denied"
 handler404 = "coops.core.views.page_not_found"
 handler500 = "coops.core.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns.append(path("__errors__/<int:code>", core_views.error_preview))

@@ -57,10 +57,3 @@ def server_error(request):
         _("Something went wrong"),
         _("The error has been recorded. Please try again in a moment."),
     )
-
-
-def error_preview(request, code: int):
-    handlers = {400: bad_request, 403: permission_denied, 404: page_not_found}
-    if code == 500:
-        return server_error(request)
-    return handlers.get(code, page_not_found)(request)

@@ -254,9 +254,10 @@ def load_groups(ctx: DemoContext) -> None:
             join_policy=policy,
             city=city,
         )
+    creators = {g[0]: ctx.users[g[7]] for g in GROUPS}
     for slug, (organisers, members, pending) in PEOPLE.items():
         group = ctx.groups[slug]
-        creator = ctx.users[next(g[7] for g in GROUPS if g[0] == slug)]
+        creator = creators[slug]
         for key in organisers + members:
             membership = _add_member(ctx, group, key, creator)
             if key in organisers:

@@ -57,10 +57,11 @@ class GroupQuerySet(models.QuerySet):
             return self.filter(visibility=Visibility.PUBLIC)
         if user.is_superuser:
             return self
+        # A subquery, not a join: callers can annotate counts without duplicates or DISTINCT.
+        member_of = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
         return self.filter(
-            models.Q(visibility=Visibility.PUBLIC)
-            | models.Q(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
-        ).distinct()
+            models.Q(visibility=Visibility.PUBLIC) | models.Q(pk__in=member_of.values("group_id"))
+        )
 
 
 class Group(TimeStampedModel):
@@ -130,13 +131,6 @@ class Group(TimeStampedModel):
                 raise ValidationError({"parent": _("A group cannot be inside itself.")})
             seen.add(node.pk)
             node = node.parent
-
-    def ancestors(self) -> list[Group]:
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
 
 
 class GroupModule(models.Model):

@@ -55,8 +55,7 @@ def visible_groups(*, user, kind: str = "", q: str = "") -> QuerySet[Group]:
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(city__icontains=q))
-    # visible_to() may join memberships; count on a clean queryset of the same ids.
-    return groups_with_counts(Group.objects.filter(pk__in=qs.values("pk"))).order_by("name", "pk")
+    return groups_with_counts(qs).order_by("name", "pk")
 
 
 def _member_group_ids(user) -> set[int]:

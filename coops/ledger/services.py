@@ -204,8 +204,6 @@ def transaction_post(
     _validate_legs(legs, kind)
     if any(leg.account.group_id != group.pk for leg in legs):
         raise ValidationError(_("Every account must be in the books of the same group."))
-    if idempotency_key and (done := _replay(idempotency_key, legs, kind)):
-        return done
     try:
         with transaction.atomic():
             return _post_locked(
@@ -229,8 +227,8 @@ def transaction_post(
 def _post_locked(*, group, kind, legs, acting_user, memo, source, idempotency_key,
                  enforce_limits, reverses) -> Transaction:  # fmt: skip
     accounts = lock_accounts([leg.account.pk for leg in legs])
-    # A concurrent post with the same key may have committed while we waited for the
-    # locks: return it before checking limits that its own legs used up.
+    # Checked under the locks, so a concurrent post with the same key that committed
+    # while we waited is returned, not refused by limits its own legs used up.
     if idempotency_key and (done := _replay(idempotency_key, legs, kind)):
         return done
     for leg in legs:
