@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test test-browser worker lint format messages bench clean-demo check-deploy
+.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger clean-demo check-deploy
 
 help:
 	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make worker   run the background task worker (emails, digests)"
 	@echo "make lint     ruff, formatting, migrations and Django checks"
 	@echo "make bench    benchmarks, printed as ratios to a floor measured in the same run"
+	@echo "make bench-ledger  ledger transfers/s on PostgreSQL against a bare INSERT floor"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +71,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications ledger api
+APPS := core accounts groups notifications ledger currency api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup
@@ -82,3 +83,7 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# PostgreSQL only: DATABASE_URL=postgres://… (default postgres://postgres@127.0.0.1:5432)
+bench-ledger: setup
+	$(BIN)/python bench/ledger.py

@@ -10,8 +10,9 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from coops.accounts.personal_data import register_personal_data
         from coops.core.demo import register_demo_step
+        from coops.groups.modules import Module, register_module
 
-        from . import kinds, personal_data, providers
+        from . import dues, kinds, permissions, personal_data, providers  # noqa: F401
         from .demo import load_ledger
 
         kinds.register_builtin_kinds()
@@ -20,3 +21,15 @@ class LedgerConfig(AppConfig):
             "ledger_accounts", export=personal_data.export, erase=personal_data.erase
         )
         register_demo_step("ledger", load_ledger, order=30)
+        register_module(
+            Module(
+                name="ledger",
+                label=_("Accounts and dues"),
+                description=_(
+                    "Prepaid member balances, payments received, dues and the accounting export"
+                ),
+                urls="coops.ledger.urls",
+                roles={permissions.TREASURER: _("Treasurer")},
+            )
+        )
+        dues.setup()
