@@ -19,6 +19,25 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _ledger_stays_sound(request):
+    """After every test that touched the database, the book's invariants hold
+    (`manage.py ledger_check` in miniature). Tests that corrupt the book on purpose
+    are marked `ledger_corrupt`."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("ledger_corrupt"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # so this check runs before the rollback
+    yield
+    from coops.ledger.invariants import ledger_violations
+
+    assert ledger_violations() == [], "the ledger's invariants broke during this test"
+
+
 @dataclass
 class Personas:
     """The five people every authorisation test is run as."""

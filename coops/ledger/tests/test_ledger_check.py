@@ -13,6 +13,8 @@ from coops.ledger.invariants import ledger_violations
 from coops.ledger.models import Entry, LedgerAccount, Transaction
 from coops.ledger.tests.factories import SOCIAL_CURRENCY, TEST_KIND
 
+pytestmark = pytest.mark.ledger_corrupt
+
 
 @pytest.fixture
 def sound(db):
