@@ -173,3 +173,4 @@ from coops.accounts.api import router as accounts_router  # noqa: E402
 api.add_router("/me", accounts_router)
 api.add_router("/notifications", "coops.notifications.api.router")
 api.add_router("/groups", "coops.groups.api.router")
+api.add_router("/ledger", "coops.ledger.api.router")

@@ -55,3 +55,6 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["method", "currency", "provider"]
     search_fields = ["member__email", "member__display_name", "reference", "cheque_number"]
     list_select_related = ["group", "member", "recorded_by"]
+
+
+from .dues import admin as dues_admin  # noqa: E402, F401

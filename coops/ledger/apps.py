@@ -12,7 +12,7 @@ class LedgerConfig(AppConfig):
         from coops.core.demo import register_demo_step
         from coops.groups.modules import Module, register_module
 
-        from . import dues, kinds, permissions, personal_data, providers  # noqa: F401
+        from . import dues, kinds, permissions, personal_data, providers
         from .demo import load_ledger
 
         kinds.register_builtin_kinds()

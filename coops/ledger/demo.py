@@ -1,10 +1,11 @@
-"""Demo book: the AMAP des Weppes runs prepaid member balances; its organiser
-records the payments received at the last distributions."""
+"""Demo book: the AMAP des Weppes turns on the "ledger" module and runs prepaid member
+balances; its organiser records the payments received at the last distributions."""
 
 from datetime import date
 from decimal import Decimal
 
 from coops.core.demo import DemoContext
+from coops.groups.services import group_module_enable
 
 from .models import PaymentMethod
 from .providers import payment_record
@@ -36,6 +37,7 @@ PAYMENTS = [
 def load_ledger(ctx: DemoContext) -> None:
     group = ctx.groups["amap-des-weppes"]
     organiser = ctx.users["martine"]
+    group_module_enable(group=group, module="ledger", acting_user=ctx.users["karim"])
     for key, amount, method, details, received_on in PAYMENTS:
         payment_record(
             group=group,

@@ -214,3 +214,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.amount} {self.currency} ({self.get_method_display()})"
+
+
+from .dues.models import Dues, DuesBracket, DuesDeclaration, DuesPlan  # noqa: E402, F401

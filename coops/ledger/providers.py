@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,8 +66,29 @@ class ManualProvider:
         note: str = "",
         idempotency_key: str | None = None,
     ) -> Payment:
-        """Record a payment and credit the member's balance, atomically."""
+        """Record a payment and credit the member's balance, atomically. With an
+        idempotency key, a repeat (a double submit, a retried webhook) returns the
+        first payment and records nothing."""
         minor = _minor_units(amount, currency)
+        same = {"member": member, "amount": Decimal(amount), "currency": currency}
+        if idempotency_key and (done := _recorded(idempotency_key, **same)):
+            return done
+        try:
+            return self._record(
+                group=group, member=member, amount=amount, minor=minor, method=method,
+                received_on=received_on, acting_user=acting_user, currency=currency,
+                cheque_number=cheque_number, cheque_bank=cheque_bank, reference=reference,
+                note=note, idempotency_key=idempotency_key,
+            )  # fmt: skip
+        except IntegrityError:
+            # A concurrent repeat won the race: its payment is the one recorded.
+            if idempotency_key and (done := _recorded(idempotency_key, **same)):
+                return done
+            raise
+
+    def _record(self, *, group, member, amount, minor, method, received_on, acting_user,
+                currency, cheque_number, cheque_bank, reference, note,
+                idempotency_key) -> Payment:  # fmt: skip
         with transaction.atomic():
             payment = Payment(
                 group=group, member=member, amount=Decimal(amount), currency=currency,
@@ -91,6 +112,25 @@ class ManualProvider:
             Payment.objects.filter(pk=payment.pk).update(transaction=payment.transaction)
             event_record(actor=acting_user, verb="ledger.payment_recorded", target=payment)
         return payment
+
+
+def _recorded(idempotency_key: str, *, member, amount: Decimal, currency: str) -> Payment | None:
+    """The payment already recorded under this key, if it is the same payment."""
+    done = (
+        Payment.objects.filter(transaction__idempotency_key=idempotency_key)
+        .select_related("transaction")
+        .first()
+    )
+    if done is not None and (done.member_id, done.amount, done.currency) != (
+        member.pk,
+        amount,
+        currency,
+    ):
+        raise ValidationError(
+            _("This idempotency key was already used for another payment."),
+            code="idempotency_conflict",
+        )
+    return done
 
 
 def _minor_units(amount: Decimal, currency: str) -> int:

@@ -11,13 +11,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
 
+from coops.accounts.models import User
 from coops.core.money import Money
+from coops.groups.models import Membership
 
 from .kinds import kind_label
-from .models import Entry, LedgerAccount
+from .models import Entry, LedgerAccount, Payment, Purpose, Transaction
+from .services import owner_accounts
 
 
 @dataclass(frozen=True)
@@ -109,3 +112,120 @@ def statement_csv(statement: Statement) -> str:
 def balance_of(account: LedgerAccount) -> Money:
     """The account's balance as Money: one row read, whatever the number of entries."""
     return Money.from_minor(account.balance, account.currency)
+
+
+# --- Pages of the "ledger" group module ------------------------------------------------------
+
+BOOK_CURRENCY = "EUR"
+
+
+def member_account(*, group, user, currency: str = BOOK_CURRENCY) -> LedgerAccount | None:
+    """The user's own member account in `group`'s books, or None before their first movement."""
+    return (
+        owner_accounts(user)
+        .filter(group=group, currency=currency, purpose=Purpose.MEMBER)
+        .select_related("group")
+        .first()
+    )
+
+
+def group_account(*, group, pk: int) -> LedgerAccount | None:
+    """An account of `group`'s books by primary key; None when it is in other books."""
+    return LedgerAccount.objects.filter(group=group, pk=pk).select_related("group").first()
+
+
+def recent_entries(*, account: LedgerAccount, limit: int = 5) -> list[Entry]:
+    """The account's latest entries, newest first."""
+    return list(
+        Entry.objects.filter(account=account).select_related("transaction").order_by("-id")[:limit]
+    )
+
+
+def _last_movement() -> Subquery:
+    latest = Entry.objects.filter(account=OuterRef("pk")).order_by("-id")
+    return Subquery(latest.values("transaction__created_at")[:1])
+
+
+def member_balances(*, group, currency: str = BOOK_CURRENCY) -> QuerySet[LedgerAccount]:
+    """Member accounts of `group`'s books by name, each with `last_movement` (a datetime
+    or None), read from the (account, -id) index: one subquery per row, no GROUP BY."""
+    return (
+        LedgerAccount.objects.filter(group=group, currency=currency, purpose=Purpose.MEMBER)
+        .annotate(last_movement=_last_movement())
+        .order_by("name", "pk")
+    )
+
+
+def member_balances_total(*, group, currency: str = BOOK_CURRENCY) -> int:
+    """What the group holds for its members, in minor units (sum of member balances)."""
+    accounts = LedgerAccount.objects.filter(group=group, currency=currency, purpose=Purpose.MEMBER)
+    return accounts.aggregate(total=Sum("balance"))["total"] or 0
+
+
+@dataclass(frozen=True)
+class HouseAccountRow:
+    account: LedgerAccount
+    # Cash box and bank are debit-normal: they show the money they hold (minus the
+    # balance); income and fund accounts show what they collected (the balance).
+    shown: int
+
+
+DEBIT_NORMAL = frozenset({Purpose.CASH, Purpose.BANK})
+
+
+def house_accounts(*, group, currency: str = BOOK_CURRENCY) -> list[HouseAccountRow]:
+    """The accounts of `group`'s books that are not members' (cash box, bank, dues,
+    producers…), with the amount to show and `last_movement`."""
+    accounts = (
+        LedgerAccount.objects.filter(group=group, currency=currency)
+        .exclude(purpose=Purpose.MEMBER)
+        .annotate(last_movement=_last_movement())
+        .order_by("purpose", "name", "pk")
+    )
+    return [
+        HouseAccountRow(a, -a.balance if a.purpose in DEBIT_NORMAL else a.balance) for a in accounts
+    ]
+
+
+def statement_kinds(*, account: LedgerAccount) -> list[tuple[str, str]]:
+    """(kind, label) of the transactions that touched the account, by label."""
+    names = (
+        Transaction.objects.filter(entries__account=account)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return sorted(((name, kind_label(name)) for name in names), key=lambda pair: pair[1])
+
+
+def active_members(*, group) -> QuerySet[User]:
+    """The group's active members, by name: who a payment can be recorded for."""
+    active = Membership.objects.active().filter(group=group).values("user_id")
+    return User.objects.filter(pk__in=active).order_by("display_name", "pk")
+
+
+def payments_list(*, group, method: str = "", month: date | None = None) -> QuerySet[Payment]:
+    """Payments received by `group`, newest first, optionally of one method and one
+    month (of `received_on`), with who recorded them and their reversal if any."""
+    payments = Payment.objects.filter(group=group).select_related(
+        "member", "recorded_by", "transaction__reversed_by__created_by"
+    )
+    if method:
+        payments = payments.filter(method=method)
+    if month is not None:
+        payments = payments.filter(received_on__year=month.year, received_on__month=month.month)
+    return payments.order_by("-received_on", "-id")
+
+
+def payment_form_used(*, idempotency_key: str) -> bool:
+    """True when a payment form carrying this key was already recorded."""
+    return Transaction.objects.filter(idempotency_key=idempotency_key).exists()
+
+
+def own_accounts(*, user) -> QuerySet[LedgerAccount]:
+    """Every account `user` owns, in any group's books, by group and currency."""
+    return (
+        owner_accounts(user)
+        .select_related("group")
+        .order_by("group__slug", "currency", "purpose", "pk")
+    )

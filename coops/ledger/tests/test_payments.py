@@ -74,12 +74,19 @@ def test_bad_input_is_refused_and_nothing_is_written(amap, kw, field):
     ) == (0, 0, 0)
 
 
-def test_a_retried_submission_records_one_payment(amap):
+def test_a_retried_submission_returns_the_first_payment(amap):
     first = _pay(amap, idempotency_key="form-abc")
-    with pytest.raises(ValidationError):
-        # The payment row is new each time, but the book refuses the second post:
-        # the whole retry rolls back.
+    assert _pay(amap, idempotency_key="form-abc") == first
+    assert Payment.objects.get() == first
+    assert Transaction.objects.count() == 1
+    assert owner_accounts(amap[2]).get().balance == 5000
+
+
+def test_a_key_reused_for_another_payment_is_refused(amap):
+    first = _pay(amap, idempotency_key="form-abc")
+    with pytest.raises(ValidationError) as caught:
         _pay(amap, idempotency_key="form-abc", amount=Decimal("20"))
+    assert caught.value.code == "idempotency_conflict"
     assert Payment.objects.get() == first
     assert Transaction.objects.count() == 1
 
