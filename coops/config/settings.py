@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "coops.groups",
     "coops.notifications",
     "coops.ledger",
+    "coops.currency",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,10 +1,16 @@
 """Money: Decimal amounts with a stated currency; integer minor units for the ledger.
 
-Never a float. Social currencies declare their own exponent through `register_currency`.
+Never a float. A currency known when the code is written declares its exponent through
+`register_currency`. Currencies created at runtime (a group's social currency lives in
+the database) are found through resolvers that higher apps register with
+`register_currency_resolver`: every process asks them on a miss, so every process
+knows a currency another process created.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -19,20 +25,92 @@ class MoneyError(ValueError):
     pass
 
 
-def register_currency(code: str, *, exponent: int = 2, symbol: str | None = None) -> None:
+# (exponent, symbol) of a currency, or None when the resolver does not know it.
+Resolver = Callable[[str], "tuple[int, str] | None"]
+
+# Filled at start-up by AppConfig.ready(), never mutated while serving.
+_RESOLVERS: list[Resolver] = []
+# Per-process cache of what resolvers answered: code -> (exponent, symbol, refresh after).
+# An exponent never changes once a currency exists (its owner app guarantees it), so a
+# cached exponent cannot go stale; a symbol may be edited, so it is asked again after
+# RESOLVED_TTL seconds (the process that edits it forgets it at once).
+_RESOLVED: dict[str, tuple[int, str, float]] = {}
+RESOLVED_TTL = 300.0
+
+
+def _check(code: str, exponent: int) -> None:
     if not code or len(code) > 12 or not code.replace("_", "").isalnum():
         raise MoneyError(f"invalid currency code {code!r}")
-    if not 0 <= exponent <= 6:
+    if isinstance(exponent, bool) or not isinstance(exponent, int) or not 0 <= exponent <= 6:
         raise MoneyError("a currency exponent is between 0 and 6")
+
+
+def register_currency(code: str, *, exponent: int = 2, symbol: str | None = None) -> None:
+    _check(code, exponent)
     _EXPONENTS[code] = exponent
     _SYMBOLS[code] = symbol or code
+
+
+def is_registered(code: str) -> bool:
+    """True for a currency declared in code (ISO or `register_currency`), without
+    asking the resolvers."""
+    return code in _EXPONENTS
+
+
+def register_currency_resolver(resolver: Resolver) -> Resolver:
+    """Ask `resolver(code)` for currencies the static registry does not know.
+
+    It returns ``(exponent, symbol)`` or None. Registering the same function twice is
+    a no-op. Call it from an AppConfig.ready(); core never imports the resolver's app.
+    """
+    if resolver not in _RESOLVERS:
+        _RESOLVERS.append(resolver)
+    return resolver
+
+
+def forget_resolved_currency(code: str | None = None) -> None:
+    """Drop this process's cached answer for `code` (or every cached answer)."""
+    if code is None:
+        _RESOLVED.clear()
+    else:
+        _RESOLVED.pop(code, None)
+
+
+def _resolve(code: str) -> tuple[int, str] | None:
+    cached = _RESOLVED.get(code)
+    now = time.monotonic()
+    if cached is not None and cached[2] > now:
+        return cached[0], cached[1]
+    for resolver in list(_RESOLVERS):
+        found = resolver(code)
+        if found is None:
+            continue
+        digits, symbol = found
+        _check(code, digits)
+        if cached is not None:
+            digits = cached[0]  # an exponent never changes once known
+        _RESOLVED[code] = (digits, symbol or code, now + RESOLVED_TTL)
+        return digits, symbol or code
+    return (cached[0], cached[1]) if cached is not None else None
 
 
 def exponent(currency: str) -> int:
     try:
         return _EXPONENTS[currency]
     except KeyError:
-        raise MoneyError(f"unknown currency {currency!r}") from None
+        pass
+    found = _resolve(currency)
+    if found is None:
+        raise MoneyError(f"unknown currency {currency!r}")
+    return found[0]
+
+
+def symbol(currency: str) -> str:
+    """The sign shown after an amount ("€", "ℓ"); the code when none was given."""
+    if currency in _EXPONENTS:
+        return _SYMBOLS.get(currency, currency)
+    found = _resolve(currency)
+    return found[1] if found is not None else currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +190,7 @@ def format_money(money: Money) -> str:
     number = number_format(
         money.rounded().amount, decimal_pos=digits, use_l10n=True, force_grouping=True
     )
-    symbol = _SYMBOLS.get(money.currency, money.currency)
+    sign = symbol(money.currency)
     if (get_language() or "fr").startswith("en") and money.currency in {"EUR", "GBP", "USD"}:
-        return f"-{symbol}{number[1:]}" if number.startswith("-") else f"{symbol}{number}"
-    return f"{number}\N{NO-BREAK SPACE}{symbol}"
+        return f"-{sign}{number[1:]}" if number.startswith("-") else f"{sign}{number}"
+    return f"{number}\N{NO-BREAK SPACE}{sign}"

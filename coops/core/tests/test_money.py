@@ -26,6 +26,7 @@ def test_currencies_do_not_mix():
         Money(Decimal(1), "EUR") + Money(Decimal(1), "CHF")
 
 
+@pytest.mark.django_db  # an unknown code is asked of the currency resolvers (the database)
 def test_unknown_currency_is_refused_and_social_currency_registers():
     with pytest.raises(MoneyError):
         Money(Decimal(1), "NOPE")

@@ -20,6 +20,7 @@ from coops.groups.models import (
     Role,
     Visibility,
 )
+from coops.groups.modules import all_modules
 from coops.groups.tests.factories import GroupFactory, MembershipFactory
 
 from .helpers import fr, messages_of, page
@@ -550,7 +551,10 @@ def test_settings_matrix(personas, who, test_modules):
         return
     assert get.status_code == 200
     assert get.context["form"].fields["time_zone"].choices[0][0] == "Europe/Paris"
-    assert [v for v, _ in get.context["form"].fields["modules"].choices] == ["notes"]
+    # Every registered module that suits the group's kind ("baskets" suits food hubs only).
+    suits = [m.name for m in all_modules() if not m.kinds or personas.group.kind in m.kinds]
+    assert "notes" in suits and "baskets" not in suits
+    assert [v for v, _ in get.context["form"].fields["modules"].choices] == suits
     assert post.status_code == 302
     group = Group.objects.get(pk=personas.group.pk)
     assert (group.description, group.join_policy, group.time_zone, group.city) == (
