@@ -74,5 +74,14 @@ def personas(db) -> Personas:
 
 
 @pytest.fixture
+def pg(transactional_db):
+    """A real PostgreSQL database with committed transactions (row locks, threads)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()

@@ -3,12 +3,11 @@ form sent twice at once, a request accepted twice at once."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
+from coops.core.tests.concurrency import race
 from coops.currency import kinds, services
 from coops.currency.models import PaymentRequest, RequestStatus
 from coops.currency.tests.conftest import create_lien
@@ -23,39 +22,11 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
-
-
-@pytest.fixture
 def people(pg):
     group = GroupFactory()
     organiser = MembershipFactory(group=group, role=Role.ORGANISER).user
     alice, bob, carol = (MembershipFactory(group=group).user for _ in range(3))
     return create_lien(group, organiser), alice, bob, carol
-
-
-def _race(*calls) -> list:
-    """Run each call in its own thread, released together; results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _balance(currency, user) -> int:
@@ -82,7 +53,7 @@ def test_two_payments_near_the_limit_exactly_one_goes_through(people):
             )
 
         before = _balance(currency, alice)
-        results = _race(pay(bob, 1), pay(carol, 2))
+        results = race(pay(bob, 1), pay(carol, 2))
         posted = [r for r in results if isinstance(r, Transaction)]
         refused = [r for r in results if isinstance(r, LimitExceeded)]
         assert (len(posted), len(refused)) == (1, 1), results
@@ -110,7 +81,7 @@ def test_the_same_form_sent_twice_at_once_pays_once_and_notifies_once(people):
                 idempotency_key=key,
             )
 
-        results = _race(pay, pay)
+        results = race(pay, pay)
         assert all(isinstance(r, Transaction) for r in results), results
         assert results[0].pk == results[1].pk
     assert Transaction.objects.filter(kind=kinds.TRANSFER).count() == 5
@@ -131,7 +102,7 @@ def test_a_request_accepted_twice_at_once_is_paid_once(people):
                 payment_request=request, to=RequestStatus.ACCEPTED, acting_user=alice
             )
 
-        results = _race(accept, accept)
+        results = race(accept, accept)
         done = [r for r in results if isinstance(r, PaymentRequest)]
         assert len(done) == 1, results
     assert Transaction.objects.filter(kind=kinds.TRANSFER).count() == 5

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import multiprocessing
 import random
-import threading
 import time
 import traceback
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from coops.accounts.tests.factories import UserFactory
+from coops.core.tests.concurrency import race
 from coops.groups.tests.factories import GroupFactory
 from coops.ledger import services
 from coops.ledger.invariants import ledger_violations
@@ -34,12 +34,6 @@ MIN_BALANCE = -2000
 MAX_BALANCE = 2000
 MAX_AMOUNT = 1500
 RETRY_RATE = 0.1
-
-
-@pytest.fixture
-def pg(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
 
 
 def _open_accounts(count: int, *, min_balance=None, max_balance=None):
@@ -173,28 +167,6 @@ def test_processes_posting_at_once_keep_the_book_sound(pg):
     )
 
 
-def _race(calls: int, post) -> list:
-    """Run `post()` in `calls` threads released together; return results or errors."""
-    barrier = threading.Barrier(calls)
-    results: list = []
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(post())
-        except Exception as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_concurrent_posts_with_the_same_key_post_once(pg):
     group, treasurer, (alice, bob) = _open_accounts(2)
     for round_ in range(10):
@@ -210,7 +182,7 @@ def test_concurrent_posts_with_the_same_key_post_once(pg):
                 idempotency_key=key,
             )
 
-        results = _race(2, post)
+        results = race(post, post)
         assert all(isinstance(r, Transaction) for r in results), results
         assert len({r.pk for r in results}) == 1
     assert Transaction.objects.filter(group=group).count() == 10
@@ -243,7 +215,7 @@ def test_a_concurrent_retry_is_not_refused_by_the_limit_its_first_post_used(pg):
                 idempotency_key=key,
             )
 
-        results = _race(2, post)
+        results = race(post, post)
         assert all(isinstance(r, Transaction) for r in results), results
         assert len({r.pk for r in results}) == 1
     assert Transaction.objects.filter(group=group).count() == 10

@@ -3,15 +3,14 @@ period, from two threads at once."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from coops.accounts.tests.factories import UserFactory
+from coops.core.tests.concurrency import race
 from coops.groups.tests.factories import GroupFactory
 from coops.ledger.dues import services
 from coops.ledger.dues.models import Dues, DuesStatus
@@ -23,34 +22,6 @@ from .dues_factories import balance, credit, dues_of, fr, member_of, organiser_o
 pytestmark = pytest.mark.postgres
 
 ROUNDS = 5
-
-
-@pytest.fixture
-def pg(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
-
-
-def _race(*calls) -> list:
-    """Run each call in its own thread, released together; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _season(members: int = 1):
@@ -85,7 +56,7 @@ def test_two_payments_of_the_same_dues_from_the_balance_post_once(pg):
         def pay(pk=dues.pk):
             return services.dues_pay_from_balance(dues=Dues.objects.get(pk=pk), acting_user=lea)
 
-        results = _race(pay, pay)
+        results = race(pay, pay)
         # Threads speak the site's language (French).
         assert _outcomes(results) == sorted(["paid", fr("These dues are already paid.")])
     assert Transaction.objects.filter(kind="ledger.dues").count() == ROUNDS
@@ -111,7 +82,7 @@ def test_a_payment_recorded_while_the_member_pays_from_the_balance(pg):
             received_on=date(2026, 9, 5),
         )
 
-    results = _race(pay, record)
+    results = race(pay, record)
     outcomes = _outcomes(results)
     assert outcomes.count("paid") == 1, results
     dues.refresh_from_db()
@@ -130,6 +101,6 @@ def test_two_generations_of_the_same_period_create_each_dues_once(pg):
     def generate():
         return services.dues_generate(plan=plan, on=date(2026, 9, 1), today=date(2026, 9, 1))
 
-    results = _race(generate, generate)
+    results = race(generate, generate)
     assert sorted(len(r) for r in results) == [0, 7], results
     assert Dues.objects.filter(plan=plan).count() == len(people) + 1
