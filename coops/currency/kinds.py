@@ -9,6 +9,7 @@ DEMURRAGE = "currency.demurrage"
 PAYMENT_RECEIVED = "currency.payment_received"
 PAYMENT_REQUESTED = "currency.payment_requested"
 REQUEST_ANSWERED = "currency.request_answered"
+DEMURRAGE_CHARGED = "currency.demurrage_charged"
 
 NOTIFICATION_KINDS = {
     PAYMENT_RECEIVED: (
@@ -22,6 +23,10 @@ NOTIFICATION_KINDS = {
     REQUEST_ANSWERED: (
         _("Answers to payment requests"),
         _("Your payment request is paid or refused, or a request to you is withdrawn."),
+    ),
+    DEMURRAGE_CHARGED: (
+        _("Demurrage charged"),
+        _("The monthly demurrage fee was taken from your balance."),
     ),
 }
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from coops.core.audit import event_record
 from coops.ledger import services as ledger
 from coops.ledger.models import LedgerAccount, Purpose
+from coops.notifications.services import notify
 
 from .. import kinds
 from ..models import Currency, DemurrageRun
-from ._base import _save
+from ._base import _amount_text, _index_url, _save
 from .currencies import solidarity_account_open
 
 
@@ -64,6 +69,7 @@ def demurrage_apply(*, currency: Currency, period: date, acting_user=None) -> De
                 balance__gt=currency.demurrage_free_base,
             ).values_list("pk", flat=True)
         )
+        charged: dict[str, int] = {}  # owner id -> fee
         if currency.has_demurrage and candidates:
             fund = solidarity_account_open(currency=currency, acting_user=acting_user)
             locked = ledger.lock_accounts([fund.pk, *candidates])
@@ -84,7 +90,10 @@ def demurrage_apply(*, currency: Currency, period: date, acting_user=None) -> De
                 )
                 run.accounts_charged += 1
                 run.total += fee
+                if account.owner_type_id == _user_type().pk:
+                    charged[account.owner_id] = fee
         _save(run)
+        _tell_the_charged(currency, run, charged)
         event_record(
             actor=acting_user,
             verb="currency.demurrage_applied",
@@ -94,3 +103,34 @@ def demurrage_apply(*, currency: Currency, period: date, acting_user=None) -> De
             total=run.total,
         )
     return run
+
+
+def _user_type() -> ContentType:
+    return ContentType.objects.get_for_model(get_user_model())
+
+
+def _tell_the_charged(currency: Currency, run: DemurrageRun, charged: dict[str, int]) -> None:
+    """Each member charged is told the fee and the month, in their own language."""
+    users = get_user_model().objects.filter(pk__in=[int(pk) for pk in charged])
+    for user in users:
+        fee = charged[str(user.pk)]
+        notify(
+            recipients=[user],
+            kind=kinds.DEMURRAGE_CHARGED,
+            title=lambda user, fee=fee: (
+                _("Demurrage of %(amount)s for %(month)s")
+                % {"amount": _amount_text(currency, fee), "month": f"{run.period:%m/%Y}"}
+            ),
+            body=lambda user: (
+                _(
+                    "%(rate)s %% of your balance above %(base)s went to the solidarity fund, "
+                    "so the currency keeps circulating."
+                )
+                % {
+                    "rate": number_format(run.rate.normalize(), use_l10n=True),
+                    "base": _amount_text(currency, run.free_base),
+                }
+            ),
+            url=_index_url(currency),
+            group=currency.group,
+        )

@@ -603,6 +603,15 @@ def test_demurrage_charges_the_exact_fee_into_the_solidarity_fund(lien):
     charge = Transaction.objects.get(kind=kinds.DEMURRAGE, entries__account=alice)
     assert charge.idempotency_key == f"demurrage:LIEN:{alice.pk}:2026-10"
     assert charge.memo == "2026-10"
+    notes = Notification.objects.filter(kind=kinds.DEMURRAGE_CHARGED).order_by("title")
+    assert [(n.recipient, n.title, n.url) for n in notes] == [
+        (lien.bob, f"Fonte de 0,10{NBSP}ℓ pour 10/2026", "/g/metropole-lilloise/m/currency/"),
+        (lien.alice, f"Fonte de 1,50{NBSP}ℓ pour 10/2026", "/g/metropole-lilloise/m/currency/"),
+    ]
+    assert notes[0].body == (
+        f"0,5 % de votre solde au-delà de 500,00{NBSP}ℓ est allé au fonds de solidarité, "
+        "pour que la monnaie continue de circuler."
+    )
 
 
 def test_demurrage_is_charged_once_per_month(lien):
@@ -612,6 +621,7 @@ def test_demurrage_is_charged_once_per_month(lien):
     again = services.demurrage_apply(currency=lien.currency, period=date(2026, 10, 31))
     assert again.pk == first.pk
     assert Transaction.objects.filter(kind=kinds.DEMURRAGE).count() == 2
+    assert Notification.objects.filter(kind=kinds.DEMURRAGE_CHARGED).count() == 2
     assert DemurrageRun.objects.count() == 1
     assert lien.balances() == {"alice": 79850, "bob": 61990, "carol": -142000}
     # The next month is charged on the balances of then.
