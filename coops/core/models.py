@@ -31,9 +31,16 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    verb = models.CharField(_("what"), max_length=80, db_index=True)
+    # Indexed in Meta (a plain b-tree: no pattern-matching twin on PostgreSQL).
+    verb = models.CharField(_("what"), max_length=80)
+    # Covered by the (target_type, target_id, -created_at) index.
     target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     target_id = models.CharField(max_length=64, blank=True, default="")
     target = GenericForeignKey("target_type", "target_id")
@@ -43,7 +50,10 @@ class Event(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-created_at"]),
+            models.Index(fields=["verb"], name="core_event_verb_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb}"

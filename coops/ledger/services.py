@@ -264,8 +264,14 @@ def _post_locked(*, group, kind, legs, acting_user, memo, source, idempotency_ke
                 balance_after=account.balance,
             )
         )
-        LedgerAccount.objects.filter(pk=account.pk).update(balance=models.F("balance") + leg.amount)
         leg.account.balance = account.balance
+    # One statement for every leg. The rows are locked, so each new balance is known.
+    LedgerAccount.objects.filter(pk__in=[e.account.pk for e in entries]).update(
+        balance=models.Case(
+            *(models.When(pk=e.account.pk, then=models.Value(e.balance_after)) for e in entries),
+            output_field=models.BigIntegerField(),
+        )
+    )
     Entry.objects.bulk_create(entries)
     event_record(
         actor=acting_user,

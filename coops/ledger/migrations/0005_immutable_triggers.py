@@ -8,6 +8,9 @@ SQL bypass them. These triggers refuse, in the database itself:
   model's `delete()` guards);
 - any UPDATE of a transaction's accounting fields (kind, group, legs' source, key,
   reversal link) on PostgreSQL. Its date stays writable for imports and tests.
+
+On SQLite, a later migration that alters ledger_entry rebuilds the table and loses the
+trigger: such a migration must create it again (test_append_only.py would fail).
 """
 
 from django.db import migrations
@@ -60,7 +63,7 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0003_dues")]
+    dependencies = [("ledger", "0004_leaner_indexes")]
 
     operations = [
         migrations.RunPython(
