@@ -20,6 +20,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request made by a user who
+    reads English leaves English active in this thread otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _ledger_stays_sound(request):
     """After every test that touched the database, the book's invariants hold
     (`manage.py ledger_check` in miniature). Tests that corrupt the book on purpose
