@@ -30,7 +30,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coops.core.money import Money, format_money
 from coops.core.permissions import can, require
 
-from . import fec, selectors, services
+from . import fec, selectors
+from .dues.services import payment_cancel
 from .forms import (
     ExportForm,
     PaymentFilterForm,
@@ -250,13 +251,8 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ReversalForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    memo = _("Payment no. %(number)s cancelled") % {"number": payment.pk}
     try:
-        services.transaction_reverse(
-            transaction=payment.transaction,
-            acting_user=request.user,
-            memo=f"{memo}: {reason}" if reason else memo,
-        )
+        reopened = payment_cancel(payment=payment, acting_user=request.user, reason=reason)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -265,6 +261,12 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             _("The payment of %(amount)s from %(member)s is cancelled: its reversal is posted.")
             % {"amount": _euros(payment), "member": payment.member.public_name},
         )
+        for dues in reopened:
+            messages.info(
+                request,
+                _("The dues it paid (%(plan)s, %(period)s) are due again.")
+                % {"plan": dues.plan.name, "period": dues.period_label},
+            )
     return redirect(_url(request, "payments"))
 
 

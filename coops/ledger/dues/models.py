@@ -45,7 +45,9 @@ class DuesStatus(models.TextChoices):
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     DuesStatus.DUE: frozenset({DuesStatus.PAID, DuesStatus.WAIVED}),
-    DuesStatus.PAID: frozenset(),
+    # Paid dues are due again when the payment that paid them is cancelled (a bounced
+    # cheque): see services.payment_cancel.
+    DuesStatus.PAID: frozenset({DuesStatus.DUE}),
     DuesStatus.WAIVED: frozenset(),
 }
 
@@ -282,6 +284,8 @@ class Dues(models.Model):
     waive_reason = models.CharField(_("reason for waiving"), max_length=255, blank=True)
     issued_notice_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     overdue_notice_at = models.DateTimeField(_("reminded as overdue at"), null=True, blank=True)
+    # How many times a settlement was undone; part of the next settlement's key.
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
 
     objects = DuesQuerySet.as_manager()
 

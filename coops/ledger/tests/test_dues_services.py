@@ -63,7 +63,7 @@ def amap():
         (DuesStatus.DUE, DuesStatus.PAID, True),
         (DuesStatus.DUE, DuesStatus.WAIVED, True),
         (DuesStatus.PAID, DuesStatus.WAIVED, False),
-        (DuesStatus.PAID, DuesStatus.DUE, False),
+        (DuesStatus.PAID, DuesStatus.DUE, True),
         (DuesStatus.PAID, DuesStatus.PAID, False),
         (DuesStatus.WAIVED, DuesStatus.PAID, False),
         (DuesStatus.WAIVED, DuesStatus.DUE, False),
@@ -528,6 +528,75 @@ def test_recording_a_payment_settles_the_dues_and_keeps_the_rest(issued):
     ) == (1000, 2000, -3000)
     assert owner_accounts(lea).get().min_balance == 0
     assert ledger_violations() == []
+
+
+def _cheque_for(dues, organiser, amount="30.00"):
+    return services.dues_record_payment(
+        dues=dues,
+        acting_user=organiser,
+        amount=Decimal(amount),
+        method=PaymentMethod.CHEQUE,
+        cheque_number="0004127",
+        cheque_bank="Crédit Coopératif",
+        received_on=date(2026, 11, 20),
+    )
+
+
+def test_cancelling_the_payment_makes_the_dues_due_again(issued, english):
+    group, organiser, lea, dues = issued
+    _cheque_for(dues, organiser)
+    payment = Payment.objects.get()
+    settlement = Dues.objects.get(pk=dues.pk).transaction
+
+    reopened = services.payment_cancel(payment=payment, acting_user=organiser, reason="Impayé")
+
+    assert [d.pk for d in reopened] == [dues.pk]
+    dues.refresh_from_db()
+    assert (dues.status, dues.paid_at, dues.transaction, dues.payment, dues.reopened) == (
+        DuesStatus.DUE,
+        None,
+        None,
+        None,
+        1,
+    )
+    assert (
+        balance(group, lea),
+        balance(group, group, Purpose.DUES),
+        balance(group, group, Purpose.BANK),
+    ) == (0, 0, 0)
+    payment.transaction.refresh_from_db()
+    assert payment.transaction.reversed_by.memo == f"Payment no. {payment.pk} cancelled: Impayé"
+    assert settlement.reversed_by.memo == f"Payment no. {payment.pk} cancelled: Impayé"
+    assert Event.objects.filter(verb="ledger.dues_reopened", target_id=str(dues.pk)).count() == 1
+
+    # The dues can be settled again, under a new key.
+    _cheque_for(dues, organiser, "20.00")
+    dues.refresh_from_db()
+    assert dues.status == DuesStatus.PAID
+    assert dues.transaction.idempotency_key == f"dues:{dues.pk}:1"
+    assert (balance(group, lea), balance(group, group, Purpose.DUES)) == (0, 2000)
+    assert ledger_violations() == []
+
+
+def test_a_payment_is_cancelled_once(issued, english):
+    _group, organiser, _lea, dues = issued
+    _cheque_for(dues, organiser)
+    payment = Payment.objects.get()
+    services.payment_cancel(payment=payment, acting_user=organiser)
+    before, counts = snapshot(), ledger_counts()
+    with pytest.raises(ValidationError) as refused:
+        services.payment_cancel(payment=payment, acting_user=organiser)
+    assert refused.value.messages == ["This transaction has already been reversed."]
+    assert (snapshot(), ledger_counts()) == (before, counts)
+
+
+def test_a_member_cannot_cancel_a_payment(issued):
+    _group, organiser, lea, dues = issued
+    _cheque_for(dues, organiser)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.payment_cancel(payment=Payment.objects.get(), acting_user=lea)
+    assert snapshot() == before
 
 
 def test_a_payment_too_small_is_refused_with_nothing_recorded(issued, english):

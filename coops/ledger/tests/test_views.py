@@ -16,8 +16,11 @@ from coops.groups.models import Group, GroupModule, Membership, ModuleRole, Visi
 from coops.groups.tests.factories import MembershipFactory
 from coops.groups.tests.helpers import fr, messages_of, page
 from coops.ledger import services, views
+from coops.ledger.dues import services as dues_services
+from coops.ledger.dues.models import Dues, DuesStatus
 from coops.ledger.models import Entry, LedgerAccount, Payment, PaymentMethod, Purpose, Transaction
 from coops.ledger.providers import payment_record
+from coops.ledger.tests.dues_factories import sliding_plan
 from coops.ledger.tests.factories import TEST_KIND
 
 pytestmark = pytest.mark.django_db
@@ -599,6 +602,35 @@ def test_reversal_is_shown_and_cannot_be_done_twice(amap):
     again = client.post(_url("payment_reverse", amap.group, pk=payment.pk), follow=True)
     assert messages_of(again) == [fr("This transaction has already been reversed.")]
     assert _book() == before
+
+
+def test_cancelling_a_payment_for_dues_makes_them_due_again(amap):
+    plan = sliding_plan(amap.group, by=amap.organiser)
+    dues_services.dues_generate(plan=plan, on=date(2026, 9, 1), today=date(2026, 9, 1))
+    dues = Dues.objects.get(member=amap.member)
+    dues_services.dues_record_payment(
+        dues=dues, acting_user=amap.organiser, amount=Decimal("20.00"), method="cash",
+        received_on=date(2026, 11, 20),
+    )  # fmt: skip
+    payment = Payment.objects.get(member=amap.member)
+    response = amap.client("organiser").post(
+        _url("payment_reverse", amap.group, pk=payment.pk), follow=True
+    )
+    assert messages_of(response) == [
+        fr(
+            "The payment of %(amount)s from %(member)s is cancelled: its reversal is posted.",
+            amount="20,00\xa0€",
+            member="Léa Dubois",
+        ),
+        fr(
+            "The dues it paid (%(plan)s, %(period)s) are due again.",
+            plan="Adhésion 2026-2027",
+            period="2026-2027",
+        ),
+    ]
+    dues.refresh_from_db()
+    assert (dues.status, dues.transaction) == (DuesStatus.DUE, None)
+    assert _account(amap.member, amap.group).balance == 0
 
 
 def test_another_groups_payment_cannot_be_reversed_from_here(amap):

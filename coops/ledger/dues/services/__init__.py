@@ -8,6 +8,7 @@ from .dues import (
     dues_record_payment,
     dues_waive,
     lock_dues,
+    payment_cancel,
 )
 from .plans import KEEP_BOOKS, BracketSpec, declaration_set, dues_plan_create, dues_plan_update
 
@@ -23,4 +24,5 @@ __all__ = [
     "dues_record_payment",
     "dues_waive",
     "lock_dues",
+    "payment_cancel",
 ]

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -30,7 +31,13 @@ from coops.groups.models import MembershipStatus
 
 from ...models import LedgerAccount, Payment, Purpose
 from ...providers import payment_record
-from ...services import LimitExceeded, account_open, lock_accounts, transfer
+from ...services import (
+    LimitExceeded,
+    account_open,
+    lock_accounts,
+    transaction_reverse,
+    transfer,
+)
 from ..models import (
     Dues,
     DuesBracket,
@@ -176,6 +183,11 @@ def _money(minor: int, currency: str) -> str:
     return format_money(Money.from_minor(minor, currency))
 
 
+def _settlement_key(dues: Dues) -> str:
+    """Once per settlement: dues reopened after a cancelled payment settle anew."""
+    return f"dues:{dues.pk}" if not dues.reopened else f"dues:{dues.pk}:{dues.reopened}"
+
+
 def _settle(*, dues: Dues, acting_user, payment: Payment | None = None) -> Dues:
     """With `dues` locked: move its amount from the member's balance to the group's
     dues income, and mark it paid."""
@@ -211,7 +223,7 @@ def _settle(*, dues: Dues, acting_user, payment: Payment | None = None) -> Dues:
         acting_user=acting_user,
         memo=f"{dues.plan.name} · {dues.period_label}",
         source=dues,
-        idempotency_key=f"dues:{dues.pk}",
+        idempotency_key=_settlement_key(dues),
     )
     now = timezone.now()
     Dues.objects.filter(pk=dues.pk, status=DuesStatus.DUE).update(
@@ -304,3 +316,50 @@ def dues_waive(*, dues: Dues, reason: str, acting_user) -> Dues:
             reason=reason,
         )
     return dues
+
+
+def payment_cancel(*, payment: Payment, acting_user, reason: str = "") -> list[Dues]:
+    """Cancel a payment received by hand (a bounced cheque, a mistake): post the
+    reversal of its transaction and, for dues it paid, the reversal of their
+    settlement, so those dues are due again. All or nothing; return the reopened dues.
+
+    A payment is cancelled once: a second attempt is refused by the ledger."""
+    require(acting_user, KEEP_BOOKS, payment.group)
+    if payment.transaction_id is None:
+        raise ValidationError(_("This payment has no transaction to cancel."))
+    memo = _("Payment no. %(number)s cancelled") % {"number": payment.pk}
+    memo = f"{memo}: {reason.strip()}" if reason.strip() else memo
+    with transaction.atomic():
+        paid = list(
+            Dues.objects.select_for_update()
+            .select_related("plan", "transaction")
+            .filter(payment=payment, status=DuesStatus.PAID)
+            .order_by("pk")
+        )
+        transaction_reverse(transaction=payment.transaction, acting_user=acting_user, memo=memo)
+        for dues in paid:
+            _reopen(dues, acting_user=acting_user, memo=memo)
+    return paid
+
+
+def _reopen(dues: Dues, *, acting_user, memo: str) -> None:
+    check_transition(dues.status, DuesStatus.DUE)
+    settlement = dues.transaction
+    transaction_reverse(transaction=settlement, acting_user=acting_user, memo=memo)
+    Dues.objects.filter(pk=dues.pk, status=DuesStatus.PAID).update(
+        status=DuesStatus.DUE,
+        paid_at=None,
+        transaction=None,
+        payment=None,
+        settled_by=None,
+        reopened=F("reopened") + 1,
+    )
+    dues.refresh_from_db()
+    event_record(
+        actor=acting_user,
+        verb="ledger.dues_reopened",
+        target=dues,
+        before=DuesStatus.PAID,
+        after=DuesStatus.DUE,
+        reversed_settlement=settlement.pk,
+    )
