@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "coops.notifications",
     "coops.ledger",
     "coops.currency",
+    "coops.directory",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("coops.accounts.urls")),
     path("g/", include("coops.groups.urls")),
+    path("annuaire/", include("coops.directory.urls")),
     path("notifications/", include("coops.notifications.urls")),
     path("api/v1/", api.urls),
 ]
