@@ -331,7 +331,7 @@ def payment_cancel(*, payment: Payment, acting_user, reason: str = "") -> list[D
     memo = f"{memo}: {reason.strip()}" if reason.strip() else memo
     with transaction.atomic():
         paid = list(
-            Dues.objects.select_for_update()
+            Dues.objects.select_for_update(of=("self",))
             .select_related("plan", "transaction")
             .filter(payment=payment, status=DuesStatus.PAID)
             .order_by("pk")
