@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Actor, Label, Sector, Skill, Tag
 
@@ -32,3 +33,4 @@ class ActorAdmin(admin.ModelAdmin):
     search_fields = ["name", "siret", "city", "postcode", "email"]
     autocomplete_fields = ["sectors", "skills", "labels", "tags", "owners", "group"]
     readonly_fields = ["search_text", "created_at", "updated_at", "published_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
