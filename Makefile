@@ -71,7 +71,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications ledger currency api
+APPS := core accounts groups notifications ledger currency directory charter api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "coops.ledger",
     "coops.currency",
     "coops.directory",
+    "coops.charter",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/", include("coops.accounts.urls")),
     path("g/", include("coops.groups.urls")),
     path("annuaire/", include("coops.directory.urls")),
+    path("charte/", include("coops.charter.urls")),
     path("notifications/", include("coops.notifications.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,3 +6,10 @@ class DirectoryConfig(AppConfig):
     name = "coops.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from coops.core.demo import register_demo_step
+
+        from .demo import load_directory
+
+        register_demo_step("directory", load_directory, order=50)

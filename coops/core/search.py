@@ -1,0 +1,474 @@
+"""Full-text search: one interface, two engines.
+
+- SQLite: an FTS5 external-content table ``<table>_fts`` over the indexed column,
+  rowid = primary key, kept in sync by triggers on the table; relevance is bm25.
+- PostgreSQL: a stored tsvector column generated from the folded text (French stems
+  joined with the 'simple' words, so a prefix of an unstemmed word still matches) with
+  a GIN index, relevance is ts_rank; plus a trigram index on the folded name for
+  `similar_filter`.
+
+The app owning the table describes it with a `SearchIndex` and creates the database
+objects in one of its migrations with `install(index, schema_editor)` (reverse with
+`uninstall`). The indexed column holds text already folded (lower case, no accents);
+queries are folded here the same way, and the last word of a query is a prefix:
+"cooperative boulang" finds "Coopérative Boulangère" on both engines.
+
+`search_filter(queryset, query, index=...)` keeps the rows matching every word and
+annotates `search_rank` (higher is more relevant, on both engines); `RankedResults`
+pages through the matches best first at the cost of one scan of the index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connections
+from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+MAX_WORDS = 12
+MAX_WORD_LENGTH = 40
+_WORD_RE = re.compile(r"[^\W_]+")
+_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """Where the searchable text lives: `table.column` (already folded), keyed by `pk`.
+
+    `name_column` is the short human name used by `similar_filter` (duplicates).
+    `vector_column` is PostgreSQL's stored tsvector, generated from `column` by the
+    database (unknown to the Django model, which never selects it).
+    `fold` must be the function that folded the indexed text, so queries match it.
+    """
+
+    table: str
+    column: str = "search_text"
+    pk: str = "id"
+    name_column: str = "name"
+    config: str = "french"
+    vector_column: str = "search_vector"
+    fold: Callable[[str], str] = field(default=None, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        names = [self.table, self.column, self.pk, self.name_column, self.config]
+        for value in [*names, self.vector_column]:
+            if not _IDENTIFIER_RE.match(value):
+                raise ValueError(f"not a plain SQL identifier: {value!r}")
+        if self.fold is None:
+            object.__setattr__(self, "fold", fold)
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+    @property
+    def triggers(self) -> tuple[str, str, str]:
+        return (f"{self.table}_fts_ai", f"{self.table}_fts_ad", f"{self.table}_fts_au")
+
+    @property
+    def tsvector_index(self) -> str:
+        return f"{self.table}_{self.column}_tsv"
+
+    @property
+    def trigram_index(self) -> str:
+        return f"{self.table}_{self.name_column}_trgm"
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents or ligatures, like the indexed text."""
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def terms(query: str, folder: Callable[[str], str] = fold) -> list[str]:
+    """The words of a query, folded: letters and digits only, at most MAX_WORDS."""
+    words = _WORD_RE.findall(folder(query))
+    return [w[:MAX_WORD_LENGTH] for w in words[:MAX_WORDS]]
+
+
+def _vendor(queryset: QuerySet) -> str:
+    return connections[queryset.db].vendor
+
+
+# --- Query expressions ---------------------------------------------------------------------
+
+
+def _fts5_match(words: list[str]) -> str:
+    """Every word as a quoted FTS5 string (no operator can be injected), the last a prefix."""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class _Bm25(Expression):
+    """-bm25 of the row in the FTS5 table: a correlated lookup by rowid."""
+
+    output_field = FloatField()
+
+    def __init__(self, index: SearchIndex, match: str, pk: Expression | None = None) -> None:
+        super().__init__()
+        self.index, self.match = index, match
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self) -> list:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: list) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        fts = self.index.fts_table
+        sql = f"(SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND rowid = {pk_sql})"  # noqa: S608
+        return sql, [self.match, *pk_params]
+
+
+def _pg_vector_sql(index: SearchIndex, column_sql: str) -> str:
+    """The stored tsvector's expression: French stems, plus the plain words so that a
+    prefix of an unstemmed word still matches ("cooperati" is no prefix of the stem
+    "cooper")."""
+    config = index.config
+    return (
+        f"(to_tsvector('{config}'::regconfig, immutable_unaccent({column_sql})) || "
+        f"to_tsvector('simple'::regconfig, immutable_unaccent({column_sql})))"
+    )
+
+
+def _pg_query(index: SearchIndex, words: list[str]) -> tuple[str, list[str]]:
+    """All words stemmed, the last one also as a stemmed or plain prefix."""
+    config = index.config
+    parts = [f"to_tsquery('{config}'::regconfig, %s)" for _ in words[:-1]]
+    parts.append(f"(to_tsquery('{config}'::regconfig, %s) || to_tsquery('simple'::regconfig, %s))")
+    params = [*words[:-1], f"{words[-1]}:*", f"{words[-1]}:*"]
+    return "(" + " && ".join(parts) + ")", params
+
+
+class _PgSearch(Expression):
+    """`vector @@ query` (as a condition) or `ts_rank(vector, query)` (as a rank)."""
+
+    def __init__(self, index: SearchIndex, words: list[str], *, rank: bool) -> None:
+        super().__init__(output_field=FloatField() if rank else BooleanField())
+        self.index, self.words, self.rank = index, words, rank
+        self.column = F(index.column)
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: list) -> None:
+        (self.column,) = exprs
+
+    @property
+    def conditional(self) -> bool:
+        return not self.rank
+
+    def as_sql(self, compiler, connection):
+        alias = getattr(self.column, "alias", None)
+        if alias is None:
+            raise ValueError("the indexed column must be a plain column")
+        # The stored tsvector sits next to the text column, in the same (aliased) table.
+        qn = compiler.quote_name_unless_alias
+        vector = f"{qn(alias)}.{qn(self.index.vector_column)}"
+        query_sql, params = _pg_query(self.index, self.words)
+        if self.rank:
+            return f"ts_rank({vector}, {query_sql})", params
+        return f"{vector} @@ {query_sql}", params
+
+
+# --- The interface ---------------------------------------------------------------------------
+
+
+def search_filter(queryset: QuerySet, query: str, *, index: SearchIndex, rank: bool = True):
+    """Rows of `queryset` whose indexed text holds every word of `query` (the last word as
+    a prefix), annotated with `search_rank` when `rank` (higher is more relevant).
+
+    A query without any word (empty, punctuation only) filters nothing and ranks 0.
+    """
+    words = terms(query, index.fold)
+    if not words:
+        return queryset.annotate(search_rank=Value(0.0, FloatField())) if rank else queryset
+    vendor = _vendor(queryset)
+    if vendor == "sqlite":
+        match = _fts5_match(words)
+        fts = index.fts_table
+        queryset = queryset.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S608, S611
+        )
+        return queryset.annotate(search_rank=_Bm25(index, match)) if rank else queryset
+    if vendor == "postgresql":
+        queryset = queryset.filter(_PgSearch(index, words, rank=False))
+        return (
+            queryset.annotate(search_rank=_PgSearch(index, words, rank=True)) if rank else queryset
+        )
+    raise NotImplementedError(f"no search engine for the {vendor} database")
+
+
+class RankedResults:
+    """`queryset`'s rows matching `query`, best first, for a Paginator: `count()` is one
+    COUNT query and a slice is one ranking query for the slice's ids plus one query for
+    their rows (taken from `rows`, default `queryset`: annotate or prefetch it there).
+    Each row gets `search_rank`; ties go to the smaller primary key.
+
+    Prefer this to ordering `search_filter(..., rank=True)` by rank when many rows may
+    match: SQLite's bm25() is only cheap inside one scan of the FTS5 table, which is how
+    the ranking query here computes it (a per-row rank lookup repeats the whole match).
+    """
+
+    def __init__(self, queryset: QuerySet, query: str, *, index: SearchIndex,
+                 rows: QuerySet | None = None) -> None:  # fmt: skip
+        self.queryset, self.query, self.index = queryset, query, index
+        self.rows = rows if rows is not None else queryset
+        self.words = terms(query, index.fold)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = search_filter(
+                self.queryset, self.query, index=self.index, rank=False
+            ).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list:
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("RankedResults only supports slices without a step")
+        start = item.start or 0
+        stop = item.stop if item.stop is not None else self.count()
+        if stop <= start:
+            return []
+        ranks = self._ranked_ids(start, stop - start)
+        by_pk = self.rows.filter(pk__in=list(ranks)).in_bulk()
+        found = []
+        for pk, rank in ranks.items():
+            if pk in by_pk:
+                by_pk[pk].search_rank = rank
+                found.append(by_pk[pk])
+        return found
+
+    def _ranked_ids(self, offset: int, limit: int) -> dict:
+        """{pk: rank} of the slice, best first."""
+        if not self.words:
+            pks = self.queryset.order_by("pk").values_list("pk", flat=True)
+            return dict.fromkeys(pks[offset : offset + limit], 0.0)
+        vendor = _vendor(self.queryset)
+        if vendor == "sqlite":
+            fts = self.index.fts_table
+            inner, params = self.queryset.order_by().values("pk").query.sql_with_params()
+            # "+rowid" keeps SQLite from handing the IN list to FTS5 one value at a time.
+            sql = (
+                f"SELECT rowid, -bm25({fts}) AS r FROM {fts} WHERE {fts} MATCH %s "  # noqa: S608
+                f"AND +rowid IN ({inner}) ORDER BY r DESC, rowid LIMIT %s OFFSET %s"
+            )
+            connection = connections[self.queryset.db]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [_fts5_match(self.words), *params, limit, offset])
+                return dict(cursor.fetchall())
+        if vendor == "postgresql":
+            ranked = (
+                search_filter(self.queryset, self.query, index=self.index, rank=True)
+                .order_by("-search_rank", "pk")
+                .values_list("pk", "search_rank")
+            )
+            return dict(ranked[offset : offset + limit])
+        raise NotImplementedError(f"no search engine for the {vendor} database")
+
+
+class _PgSimilar(Expression):
+    """Trigram similarity of the folded name with a text (PostgreSQL)."""
+
+    def __init__(self, index: SearchIndex, text: str, *, condition: bool) -> None:
+        super().__init__(output_field=BooleanField() if condition else FloatField())
+        self.index, self.text, self.condition = index, text, condition
+        self.column = F(index.name_column)
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: list) -> None:
+        (self.column,) = exprs
+
+    @property
+    def conditional(self) -> bool:
+        return self.condition
+
+    def as_sql(self, compiler, connection):
+        column_sql, _params = compiler.compile(self.column)
+        folded = f"immutable_unaccent(lower({column_sql}))"
+        if self.condition:
+            return f"{folded} %% %s", [self.text]
+        return f"similarity({folded}, %s)", [self.text]
+
+
+def similar_filter(queryset: QuerySet, name: str, *, index: SearchIndex):
+    """Candidates whose name looks like `name` (for duplicate detection), annotated with
+    `similarity` between 0 and 1 (higher is closer).
+
+    PostgreSQL: trigram similarity of the folded names (pg_trgm's `%` operator, its
+    default threshold 0.3), using the trigram index. SQLite: rows holding any word of
+    `name` in their indexed text, with a word-overlap similarity computed by the caller's
+    own check if needed (annotated here as bm25 relevance, higher is closer).
+    """
+    words = terms(name, index.fold)
+    if not words:
+        return queryset.none()
+    vendor = _vendor(queryset)
+    if vendor == "postgresql":
+        text = " ".join(words)
+        return queryset.filter(_PgSimilar(index, text, condition=True)).annotate(
+            similarity=_PgSimilar(index, text, condition=False)
+        )
+    if vendor == "sqlite":
+        match = " OR ".join(f'"{w}"' for w in words)
+        fts = index.fts_table
+        return queryset.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S608, S611
+        ).annotate(similarity=_Bm25(index, match))
+    raise NotImplementedError(f"no search engine for the {vendor} database")
+
+
+# --- Database objects (called from the owning app's migration) --------------------------------
+
+
+# Table, column and object names below come from SearchIndex, which only accepts plain
+# identifiers ([a-z_][a-z0-9_]*): string-built SQL cannot carry user input.
+
+
+def _sqlite_install(index: SearchIndex) -> list[str]:
+    t, c, pk, fts = index.table, index.column, index.pk, index.fts_table
+    ai, ad, au = index.triggers
+    return [
+        # prefix='2 3': short prefixes ("co*", "bio*") read a prefix index, not every term.
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({c}, content='{t}', "
+        f"content_rowid='{pk}', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+        f"CREATE TRIGGER IF NOT EXISTS {ai} AFTER INSERT ON {t} BEGIN "  # noqa: S608
+        f"INSERT INTO {fts}(rowid, {c}) VALUES (new.{pk}, new.{c}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {ad} AFTER DELETE ON {t} BEGIN "  # noqa: S608
+        f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.{pk}, old.{c}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {au} AFTER UPDATE OF {pk}, {c} ON {t} BEGIN "  # noqa: S608
+        f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.{pk}, old.{c}); "
+        f"INSERT INTO {fts}(rowid, {c}) VALUES (new.{pk}, new.{c}); END",
+    ]
+
+
+def _sqlite_uninstall(index: SearchIndex) -> list[str]:
+    drops = [f"DROP TRIGGER IF EXISTS {name}" for name in index.triggers]
+    return [*drops, f"DROP TABLE IF EXISTS {index.fts_table}"]
+
+
+def _pg_install(index: SearchIndex, unaccent_schema: str) -> list[str]:
+    s = unaccent_schema
+    return [
+        # Schema-qualified so the function does not depend on the caller's search_path,
+        # which is what makes declaring it IMMUTABLE (required in an index) safe.
+        "CREATE OR REPLACE FUNCTION immutable_unaccent(text) RETURNS text "
+        f"LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS "
+        f"$$ SELECT {s}.unaccent('{s}.unaccent'::regdictionary, $1) $$",
+        # A stored column, not an expression index: ts_rank() and the checks of rows
+        # found by other indexes (a radius) then read the vector instead of re-parsing
+        # the text of every candidate row.
+        f"ALTER TABLE {index.table} ADD COLUMN IF NOT EXISTS {index.vector_column} tsvector "
+        f"GENERATED ALWAYS AS ({_pg_vector_sql(index, index.column)}) STORED",
+        f"CREATE INDEX IF NOT EXISTS {index.tsvector_index} ON {index.table} "
+        f"USING gin ({index.vector_column})",
+        f"CREATE INDEX IF NOT EXISTS {index.trigram_index} ON {index.table} "
+        f"USING gin (immutable_unaccent(lower({index.name_column})) gin_trgm_ops)",
+    ]
+
+
+def install(index: SearchIndex, schema_editor) -> None:
+    """Create the engine's objects for `index` (FTS5 table and triggers, or PostgreSQL
+    extensions, function, column and indexes). Run from a migration's RunPython.
+
+    Idempotent: a later migration that makes SQLite rebuild the table (which drops its
+    triggers) calls it again to put back what is missing."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        statements = _sqlite_install(index)
+    elif vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT extnamespace::regnamespace::text FROM pg_extension "
+                "WHERE extname = 'unaccent'"
+            )
+            (schema,) = cursor.fetchone()
+        statements = _pg_install(index, schema)
+    else:
+        raise NotImplementedError(f"no search engine for the {vendor} database")
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def uninstall(index: SearchIndex, schema_editor) -> None:
+    """Drop what `install` created, except PostgreSQL extensions (others may use them)
+    and the unaccent wrapper while another index still uses it."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        statements = _sqlite_uninstall(index)
+    elif vendor == "postgresql":
+        statements = [
+            f"DROP INDEX IF EXISTS {index.tsvector_index}",
+            f"DROP INDEX IF EXISTS {index.trigram_index}",
+            f"ALTER TABLE {index.table} DROP COLUMN IF EXISTS {index.vector_column}",
+        ]
+    else:
+        raise NotImplementedError(f"no search engine for the {vendor} database")
+    for statement in statements:
+        schema_editor.execute(statement)
+    if vendor == "postgresql" and not _pg_unaccent_in_use(schema_editor.connection):
+        schema_editor.execute("DROP FUNCTION IF EXISTS immutable_unaccent(text)")
+
+
+def _pg_unaccent_in_use(connection) -> bool:
+    """Whether another index still uses immutable_unaccent (another SearchIndex)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid "
+            "WHERE p.proname = 'immutable_unaccent' AND d.deptype = 'n')"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def index_problems(index: SearchIndex, using: str = "default") -> list[str]:
+    """What is missing from the database for `index` (empty when all is in place).
+
+    On SQLite, a migration that rebuilds the table (Django does on many column changes)
+    drops its triggers: this names them so a test catches it; re-run `install` then.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE (type = 'trigger' AND tbl_name = %s) "
+                "OR (type = 'table' AND name = %s)",
+                [index.table, index.fts_table],
+            )
+            expected = {*index.triggers, index.fts_table}
+        else:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s UNION ALL "
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s",
+                [index.table, index.table, index.vector_column],
+            )
+            expected = {index.tsvector_index, index.trigram_index, index.vector_column}
+        present = {row[0] for row in cursor.fetchall()}
+    return sorted(expected - present)
+
+
+def rebuild(index: SearchIndex, using: str = "default") -> None:
+    """Refill the SQLite FTS5 table from its content table (after bulk SQL outside the
+    triggers' reach); PostgreSQL indexes need nothing."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            fts = index.fts_table
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608

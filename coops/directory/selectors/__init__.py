@@ -1,0 +1,62 @@
+"""Reads of the directory: the search over published actors (search.py, with its facet
+counts in facets.py) and the actor page (actor.py)."""
+
+from .actor import (
+    actor_for_page,
+    can_see_unpublished,
+    opening_hours_rows,
+    sector_chains,
+)
+from .facets import FACET_LIMIT, MAX_SECTOR_DEPTH, Facet, FacetOption, facet_counts
+from .search import (
+    ACTOR_INDEX,
+    DEFAULT_RADIUS_KM,
+    DEPARTMENT_RE,
+    FACET_LABELS,
+    MAX_RADIUS_KM,
+    MAX_VALUES,
+    ORDERINGS,
+    PER_PAGE_CHOICES,
+    SORT_DISTANCE,
+    SORT_NAME,
+    SORT_NEWEST,
+    SORT_RELEVANCE,
+    SORTS,
+    SearchParams,
+    SearchResult,
+    actor_search,
+    available_sorts,
+    distance_km_expression,
+    effective_sort,
+)
+
+__all__ = [
+    "ACTOR_INDEX",
+    "DEFAULT_RADIUS_KM",
+    "DEPARTMENT_RE",
+    "FACET_LABELS",
+    "FACET_LIMIT",
+    "MAX_RADIUS_KM",
+    "MAX_SECTOR_DEPTH",
+    "MAX_VALUES",
+    "ORDERINGS",
+    "PER_PAGE_CHOICES",
+    "SORTS",
+    "SORT_DISTANCE",
+    "SORT_NAME",
+    "SORT_NEWEST",
+    "SORT_RELEVANCE",
+    "Facet",
+    "FacetOption",
+    "SearchParams",
+    "SearchResult",
+    "actor_for_page",
+    "actor_search",
+    "available_sorts",
+    "can_see_unpublished",
+    "distance_km_expression",
+    "effective_sort",
+    "facet_counts",
+    "opening_hours_rows",
+    "sector_chains",
+]

@@ -1,0 +1,245 @@
+"""Facet counts of a directory search, in SQL.
+
+The matching actors are selected once, as a common table expression, and every facet is
+a GROUP BY over it, all in one UNION ALL statement: the filters (text, radius,
+taxonomy) run once however many facets are counted. A facet with ticked values counts
+with every filter but its own (so ticking one more value shows what it adds), which is
+one more statement per such facet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from ..models import Actor, ActorKind, LegalForm, Sector
+
+# The SQL below is assembled from facet names of this module and table and column names
+# from the models' _meta; every value (ticked options, limits) is a query parameter.
+
+FACET_LIMIT = 12  # options shown for long facets (skills, departments, cities)
+MAX_SECTOR_DEPTH = 3  # sector trees are counted four levels deep
+LONG_FACETS = {"skill", "department", "city"}
+COLUMN_FACETS = ("kind", "legal_form", "department", "city")
+TERM_FACETS = {"skill": "skills", "label": "labels"}
+FACET_ORDER = ("sector", "kind", "legal_form", "skill", "label", "department", "city")
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Facet:
+    param: str  # the query-string parameter
+    label: str
+    options: list[FacetOption]
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+class _Statement:
+    """Builds `WITH m AS (matching actors) SELECT … UNION ALL SELECT …`."""
+
+    def __init__(self, queryset: QuerySet, sectors_depth: int) -> None:
+        self.connection = connections[queryset.db]
+        self.qn = self.connection.ops.quote_name
+        self.inner, self.inner_params = (
+            queryset.order_by()
+            .values_list("pk", "kind", "legal_form", "department", "city")
+            .query.sql_with_params()
+        )
+        self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
+        self.branches: list[str] = []
+        self.params: list = []
+
+    @staticmethod
+    def _top(sql: str, selected: tuple[str, ...], limit: int | None) -> tuple[str, list]:
+        """Selected values first, then the largest counts; at most `limit` others."""
+        if limit is None:
+            return sql, []
+        first = (
+            f"CASE WHEN v IN ({', '.join(['%s'] * len(selected))}) THEN 0 ELSE 1 END, "
+            if selected
+            else ""
+        )
+        return (
+            f"SELECT * FROM ({sql}) AS g ORDER BY {first}n DESC, v LIMIT %s",  # noqa: S608
+            [*selected, limit + len(selected)],
+        )
+
+    def _add(self, sql: str, params: list) -> None:
+        self.branches.append(f"SELECT * FROM ({sql}) AS b{len(self.branches)}")  # noqa: S608
+        self.params.extend(params)
+
+    def total(self) -> None:
+        self._add("SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m", [])
+
+    def column(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
+        sql = (
+            f"SELECT '{facet}' AS f, m.{facet} AS v, '' AS fr, '' AS en, COUNT(*) AS n "  # noqa: S608
+            f"FROM m WHERE m.{facet} <> '' GROUP BY m.{facet}"
+        )
+        self._add(*self._top(sql, selected, limit))
+
+    def term(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
+        through = getattr(Actor, TERM_FACETS[facet]).through
+        model = through._meta.get_field(facet).related_model
+        qn = self.qn
+        t, term = qn(through._meta.db_table), qn(model._meta.db_table)
+        actor_col = qn(through._meta.get_field("actor").column)
+        term_col = qn(through._meta.get_field(facet).column)
+        sql = (
+            f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
+            "COUNT(*) AS n "
+            f"FROM m JOIN {t} t ON t.{actor_col} = m.id JOIN {term} s ON s.id = t.{term_col} "
+            "GROUP BY s.slug, s.name, s.name_en"
+        )
+        self._add(*self._top(sql, selected, limit))
+
+    def sector(self) -> None:
+        """Per tree level d: each assignment to a sector of depth >= d is keyed by that
+        sector's ancestor at depth d; actors are counted distinct per key."""
+        qn = self.qn
+        through = Actor.sectors.through
+        t, sector = qn(through._meta.db_table), qn(Sector._meta.db_table)
+        actor_col = qn(through._meta.get_field("actor").column)
+        sector_col = qn(through._meta.get_field("sector").column)
+        parents = "".join(
+            f" LEFT JOIN {sector} p{i} ON p{i}.id = {'s' if i == 1 else f'p{i - 1}'}.parent_id"
+            for i in range(1, self.depth)
+        )
+        for depth in range(self.depth + 1):
+            whens = " ".join(
+                f"WHEN s.depth = {depth + up} THEN "
+                + ("s.id" if up == 0 else "s.parent_id" if up == 1 else f"p{up - 1}.parent_id")
+                for up in range(self.depth - depth + 1)
+            )
+            self._add(
+                f"SELECT 'sector' AS f, CAST(CASE {whens} END AS TEXT) AS v, '' AS fr, "  # noqa: S608
+                f"'' AS en, COUNT(DISTINCT t.{actor_col}) AS n FROM m "
+                f"JOIN {t} t ON t.{actor_col} = m.id JOIN {sector} s ON s.id = t.{sector_col}"
+                f"{parents} WHERE s.depth >= {depth} GROUP BY 2",
+                [],
+            )
+
+    def rows(self) -> list[tuple[str, str, str, str, int]]:
+        if not self.branches:
+            return []
+        sql = (
+            f"WITH m (id, kind, legal_form, department, city) AS ({self.inner}) "
+            + " UNION ALL ".join(self.branches)
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*self.inner_params, *self.params])
+            return cursor.fetchall()
+
+
+def facet_counts(
+    matching: Callable[[str | None], QuerySet],
+    selected: dict[str, tuple[str, ...]],
+    names: dict[tuple[str, str], str],
+    labels: dict[str, str],
+) -> tuple[list[Facet], int]:
+    """The facets of a search, and the number of actors it finds (counted in passing).
+
+    `matching(without)` gives the actors passing every filter but facet `without`'s;
+    `selected` the ticked values per facet; `names` the labels of ticked taxonomy terms
+    (shown even when nothing matches them, to be unticked)."""
+    sectors = list(
+        Sector.objects.only("id", "slug", "name", "name_en", "depth", "path").order_by("path")
+    )
+    depth = max((s.depth for s in sectors), default=0)
+    rows: list[tuple] = []
+    shared = _Statement(matching(None), depth)
+    shared.total()
+    for facet in FACET_ORDER:
+        statement = _Statement(matching(facet), depth) if selected.get(facet) else shared
+        limit = FACET_LIMIT if facet in LONG_FACETS else None
+        if facet == "sector":
+            if sectors:
+                statement.sector()
+        elif facet in TERM_FACETS:
+            statement.term(facet, selected.get(facet, ()), limit)
+        else:
+            statement.column(facet, selected.get(facet, ()), limit)
+        if statement is not shared:
+            rows.extend(statement.rows())
+    rows.extend(shared.rows())
+
+    by_facet: dict[str, list[tuple]] = {facet: [] for facet in FACET_ORDER}
+    total = 0
+    for facet, value, fr, en, n in rows:
+        if facet == "total":
+            total = n
+        else:
+            by_facet[facet].append((value, fr, en, n))
+    english = _english()
+    choices = {"kind": dict(ActorKind.choices), "legal_form": dict(LegalForm.choices)}
+    sector_options = _sector_options(sectors, by_facet["sector"], selected.get("sector", ()))
+    facets = [Facet("sector", labels["sector"], sector_options)]
+    for facet in FACET_ORDER[1:]:
+        ticked = selected.get(facet, ())
+        options = [
+            FacetOption(
+                value=value,
+                label=str(choices[facet].get(value, value))
+                if facet in choices
+                else ((en if english and en else fr) or value),
+                count=n,
+                selected=value in ticked,
+            )
+            for value, fr, en, n in _ordered(by_facet[facet], ticked)
+        ]
+        counted = {o.value for o in options}
+        missing = [
+            FacetOption(v, _missing_label(facet, v, names, choices), 0, True)
+            for v in ticked
+            if v not in counted and (facet not in TERM_FACETS or (facet, v) in names)
+        ]
+        facets.append(Facet(facet, labels[facet], missing + options))
+    return facets, total
+
+
+def _ordered(rows: Iterable[tuple], ticked: tuple[str, ...]) -> list[tuple]:
+    """Ticked first, then by count (largest first), then by value."""
+    return sorted(rows, key=lambda r: (r[0] not in ticked, -r[3], r[0]))
+
+
+def _missing_label(facet: str, value: str, names: dict, choices: dict) -> str:
+    if facet in TERM_FACETS:
+        return names[(facet, value)]
+    if facet in choices:
+        return str(choices[facet].get(value, value))
+    return value
+
+
+def _sector_options(
+    sectors: list[Sector], rows: list[tuple], ticked: tuple[str, ...]
+) -> list[FacetOption]:
+    """Sectors in tree order with the number of matching actors in their subtree; those
+    without any left out unless ticked."""
+    counts = {int(value): n for value, _fr, _en, n in rows if value is not None}
+    english = _english()
+    return [
+        FacetOption(
+            value=s.slug,
+            label=(s.name_en if english and s.name_en else s.name),
+            count=counts.get(s.pk, 0),
+            selected=s.slug in ticked,
+            depth=s.depth,
+        )
+        for s in sectors
+        if counts.get(s.pk) or s.slug in ticked
+    ]

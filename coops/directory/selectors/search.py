@@ -1,0 +1,350 @@
+"""The directory search over published actors: text, facets, radius, sort, pages.
+
+`actor_search(params)` runs a constant number of queries whatever the page size: up to
+three look-ups of ticked taxonomy terms, the sector list, one facet statement (which
+also counts the results) plus one per facet with ticked values, the page (two queries
+in the relevance order: ranked ids, then rows) and one prefetch of the page's sectors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import (
+    ASin,
+    Cast,
+    Cos,
+    Least,
+    Length,
+    Power,
+    Radians,
+    Sin,
+    Sqrt,
+    Substr,
+)
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coops.core.geo import EARTH_RADIUS_KM, Point, bounding_box
+from coops.core.search import RankedResults, SearchIndex, search_filter
+
+from .. import indexing
+from ..models import Actor, Label, Sector, Skill
+from .facets import Facet, facet_counts
+
+ACTOR_INDEX = SearchIndex(
+    table=Actor._meta.db_table, column="search_text", name_column="name", fold=indexing.fold
+)
+
+PER_PAGE_CHOICES = (20, 50, 100)
+MAX_VALUES = 20  # values kept per facet parameter
+MAX_RADIUS_KM = 200
+DEFAULT_RADIUS_KM = 10
+DEPARTMENT_RE = re.compile(r"^(?:\d{2,3}|2A|2B)$")
+
+SORT_RELEVANCE, SORT_DISTANCE, SORT_NEWEST, SORT_NAME = "relevance", "distance", "newest", "name"
+SORTS = {
+    SORT_RELEVANCE: gettext_lazy("Relevance"),
+    SORT_DISTANCE: gettext_lazy("Distance"),
+    SORT_NEWEST: gettext_lazy("Newest"),
+    SORT_NAME: gettext_lazy("Name"),
+}
+
+
+FACET_LABELS = {
+    "sector": gettext_lazy("Sector"),
+    "kind": gettext_lazy("Kind of actor"),
+    "legal_form": gettext_lazy("Legal form"),
+    "skill": gettext_lazy("Skill or trade"),
+    "label": gettext_lazy("Label"),
+    "department": gettext_lazy("Department"),
+    "city": gettext_lazy("City"),
+}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A parsed search: taxonomy terms by slug, choices by value, a point and radius."""
+
+    q: str = ""
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    legal_forms: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    point: Point | None = None
+    radius_km: float | None = None
+    sort: str = ""
+    page: int | str = 1
+    per_page: int = PER_PAGE_CHOICES[0]
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    facets: list[Facet]
+    sort: str  # the order applied
+    sorts: list[tuple[str, str]]  # the orders that make sense for this search
+    point: Point | None
+    radius_km: float | None
+    ignored: list[str] = field(default_factory=list)  # why a parameter was left out
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+# --- Building blocks ---------------------------------------------------------------------
+
+
+def distance_km_expression(point: Point) -> Func:
+    """Haversine distance in km from `point` to the row's coordinates, in SQL (float)."""
+    lat = Radians(Cast("latitude", FloatField()))
+    lon = Radians(Cast("longitude", FloatField()))
+    lat0, lon0 = math.radians(point.lat), math.radians(point.lon)
+    half = Value(0.5, FloatField())
+    h = Power(Sin((lat - Value(lat0)) * half), 2) + Value(math.cos(lat0)) * Cos(lat) * Power(
+        Sin((lon - Value(lon0)) * half), 2
+    )
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(h), Value(1.0)))
+
+
+def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QuerySet:
+    """Bounding box on the indexed coordinates first, then the exact distance."""
+    box = bounding_box(point, radius_km)
+    pad = Decimal("0.000001")
+
+    def dec(value: float) -> Decimal:
+        return Decimal(str(round(value, 6)))
+
+    queryset = queryset.filter(
+        latitude__gte=dec(box.min_lat) - pad, latitude__lte=dec(box.max_lat) + pad
+    )
+    if box.min_lon <= box.max_lon:
+        queryset = queryset.filter(
+            longitude__gte=dec(box.min_lon) - pad, longitude__lte=dec(box.max_lon) + pad
+        )
+    else:  # across the antimeridian
+        queryset = queryset.filter(
+            Q(longitude__gte=dec(box.min_lon) - pad) | Q(longitude__lte=dec(box.max_lon) + pad)
+        )
+    return queryset.alias(_distance=distance_km_expression(point)).filter(_distance__lte=radius_km)
+
+
+def _sector_subtree(paths: list[str], prefix: str = "") -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{prefix}path": path}) | Q(**{f"{prefix}path__startswith": path + "/"})
+    return condition
+
+
+@dataclass
+class _Resolved:
+    """Selected taxonomy terms that exist (unknown slugs are reported and left out)."""
+
+    sector_paths: dict[str, str] = field(default_factory=dict)  # slug -> path
+    skill_ids: dict[str, int] = field(default_factory=dict)
+    label_ids: dict[str, int] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (facet, slug) -> label
+    ignored: list[str] = field(default_factory=list)
+
+
+def _resolve(params: SearchParams) -> _Resolved:
+    resolved = _Resolved()
+    lookups = [
+        ("sector", Sector, "path", resolved.sector_paths, _("Unknown sector “%s” ignored.")),
+        ("skill", Skill, "id", resolved.skill_ids, _("Unknown skill “%s” ignored.")),
+        ("label", Label, "id", resolved.label_ids, _("Unknown label “%s” ignored.")),
+    ]
+    for facet, model, column, target, message in lookups:
+        slugs = getattr(params, facet + "s")
+        if not slugs:
+            continue
+        for term in model.objects.filter(slug__in=slugs).only("slug", column, "name", "name_en"):
+            target[term.slug] = getattr(term, column)
+            resolved.names[(facet, term.slug)] = term.label
+        resolved.ignored.extend(message % slug for slug in slugs if slug not in target)
+    return resolved
+
+
+def _term_condition(through, correlated: bool, **lookup) -> Q:
+    """Actors linked through `through` to a term matching `lookup`.
+
+    Correlated (EXISTS per actor) when a radius already narrows the candidates to few
+    rows; otherwise an "id IN (…)" list built once from the many-to-many table's index,
+    which SQLite's planner cannot derive from EXISTS on its own.
+    """
+    links = through.objects.filter(**lookup)
+    if correlated:
+        return Q(Exists(links.filter(actor_id=OuterRef("pk"))))
+    return Q(pk__in=links.values("actor_id"))
+
+
+def _facet_conditions(params: SearchParams, resolved: _Resolved) -> dict[str, Q]:
+    """One condition per facet: OR within a facet, AND across facets."""
+    correlated = bool(params.point is not None and params.radius_km)
+    conditions: dict[str, Q] = {}
+    if resolved.sector_paths:
+        subtree = Sector.objects.filter(_sector_subtree(list(resolved.sector_paths.values())))
+        conditions["sector"] = _term_condition(
+            Actor.sectors.through, correlated, sector_id__in=subtree.values("pk")
+        )
+    if resolved.skill_ids:
+        conditions["skill"] = _term_condition(
+            Actor.skills.through, correlated, skill_id__in=list(resolved.skill_ids.values())
+        )
+    if resolved.label_ids:
+        conditions["label"] = _term_condition(
+            Actor.labels.through, correlated, label_id__in=list(resolved.label_ids.values())
+        )
+    if params.kinds:
+        conditions["kind"] = Q(kind__in=params.kinds)
+    if params.legal_forms:
+        conditions["legal_form"] = Q(legal_form__in=params.legal_forms)
+    if params.departments:
+        conditions["department"] = Q(department__in=params.departments)
+    if params.cities:
+        conditions["city"] = Q(city__in=params.cities)
+    return conditions
+
+
+class _Search:
+    """The filtered actor querysets of one search, with or without one facet's filter."""
+
+    def __init__(self, params: SearchParams, resolved: _Resolved) -> None:
+        self.params = params
+        self.conditions = _facet_conditions(params, resolved)
+        base = Actor.objects.published()
+        if params.point is not None and params.radius_km:
+            base = _within_radius(base, params.point, params.radius_km)
+        self.base = base
+
+    def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
+        """Published actors passing every filter but the facet `without` (and the text
+        when not `text`)."""
+        queryset = self.base
+        if text and self.params.q:
+            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=False)
+        for name, condition in self.conditions.items():
+            if name != without:
+                queryset = queryset.filter(condition)
+        return queryset
+
+
+# --- The search ------------------------------------------------------------------------------
+
+
+def available_sorts(params: SearchParams) -> list[str]:
+    sorts = []
+    if params.q:
+        sorts.append(SORT_RELEVANCE)
+    if params.point is not None:
+        sorts.append(SORT_DISTANCE)
+    return [*sorts, SORT_NEWEST, SORT_NAME]
+
+
+def effective_sort(params: SearchParams) -> str:
+    """The requested order when it makes sense, else relevance, distance or name."""
+    sorts = available_sorts(params)
+    return params.sort if params.sort in sorts else sorts[0]
+
+
+ORDERINGS = {
+    SORT_DISTANCE: [F("distance_km").asc(nulls_last=True), "name", "pk"],
+    SORT_NEWEST: ["-created_at", "-pk"],
+    # The folded name opens search_text: "Épicerie" sorts with the E on every engine.
+    SORT_NAME: [Substr("search_text", 1, Length("name")), "name", "pk"],
+}
+
+
+def _for_cards(queryset: QuerySet, params: SearchParams) -> QuerySet:
+    """What a result card shows: the actor, its sectors and its distance to the point."""
+    queryset = queryset.defer("search_text").prefetch_related(
+        Prefetch(
+            "sectors",
+            queryset=Sector.objects.only("id", "slug", "name", "name_en", "path", "depth"),
+        )
+    )
+    if params.point is not None:
+        queryset = queryset.annotate(distance_km=distance_km_expression(params.point))
+    return queryset
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the number of rows (the facet statement counted them)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def actor_search(params: SearchParams) -> SearchResult:
+    """One page of published actors matching `params`, with facet counts.
+
+    Guarantees: only published actors; text matches every word (the last as a prefix),
+    accents and case ignored; within a facet the values are alternatives, across facets
+    they all apply; each facet's counts apply every filter but its own (so ticking one
+    more value shows how many it adds); a radius keeps actors at most `radius_km` from
+    `point` (exact great-circle distance), and with a point each result carries
+    `distance_km`. Unknown taxonomy slugs are left out and named in `ignored`.
+    """
+    resolved = _resolve(params)
+    search = _Search(params, resolved)
+    sort = effective_sort(params)
+
+    if sort == SORT_RELEVANCE:
+        listing = RankedResults(
+            search.matching(text=False),
+            params.q,
+            index=ACTOR_INDEX,
+            rows=_for_cards(Actor.objects.all(), params),
+        )
+    else:
+        listing = _for_cards(search.matching(), params).order_by(*ORDERINGS[sort])
+    facets, total = facet_counts(
+        lambda without: search.matching(without=without),
+        {
+            "sector": params.sectors,
+            "kind": params.kinds,
+            "legal_form": params.legal_forms,
+            "skill": params.skills,
+            "label": params.labels,
+            "department": params.departments,
+            "city": params.cities,
+        },
+        resolved.names,
+        FACET_LABELS,
+    )
+    per_page = params.per_page if params.per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0]
+    page = _CountedPaginator(listing, per_page, count=total).get_page(params.page)
+    return SearchResult(
+        page=page,
+        facets=facets,
+        sort=sort,
+        sorts=[(s, str(SORTS[s])) for s in available_sorts(params)],
+        point=params.point,
+        radius_km=params.radius_km if params.point is not None else None,
+        ignored=resolved.ignored,
+    )
