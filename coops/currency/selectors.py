@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from coops.core.money import Money
 from coops.groups.models import Group, Membership
+from coops.groups.selectors import active_users
 from coops.ledger.kinds import kind_label
 from coops.ledger.models import Entry, LedgerAccount, Purpose
 from coops.ledger.selectors import account_statement
@@ -56,12 +57,10 @@ def account_of(currency: Currency, user) -> LedgerAccount | None:
 
 def group_members(currency: Currency, *, exclude=None) -> QuerySet:
     """Active members of the currency's group, by name: whom one can pay or ask."""
-    users = get_user_model().objects.filter(
-        pk__in=Membership.objects.active().filter(group=currency.group).values("user_id")
-    )
+    users = active_users(currency.group)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
-    return users.order_by("display_name", "pk")
+    return users
 
 
 @dataclass(frozen=True)

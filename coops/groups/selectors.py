@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
@@ -96,6 +97,13 @@ def group_list_page(*, user, kind: str = "", q: str = "", page: str | int | None
     page_obj = paginator.get_page(page)
     attach_paths(page_obj.object_list, user=user)
     return page_obj
+
+
+def active_users(group: Group) -> QuerySet:
+    """The users who are active members of `group`, by name (for choosing a member:
+    whom to record a payment for, whom to pay)."""
+    active = Membership.objects.active().filter(group=group).values("user_id")
+    return get_user_model().objects.filter(pk__in=active).order_by("display_name", "pk")
 
 
 def members_ordered(group: Group) -> QuerySet[Membership]:

@@ -14,9 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
 
-from coops.accounts.models import User
 from coops.core.money import Money
-from coops.groups.models import Membership
 
 from .kinds import kind_label
 from .models import Entry, LedgerAccount, Payment, Purpose, Transaction
@@ -196,12 +194,6 @@ def statement_kinds(*, account: LedgerAccount) -> list[tuple[str, str]]:
         .distinct()
     )
     return sorted(((name, kind_label(name)) for name in names), key=lambda pair: pair[1])
-
-
-def active_members(*, group) -> QuerySet[User]:
-    """The group's active members, by name: who a payment can be recorded for."""
-    active = Membership.objects.active().filter(group=group).values("user_id")
-    return User.objects.filter(pk__in=active).order_by("display_name", "pk")
 
 
 def payments_list(*, group, method: str = "", month: date | None = None) -> QuerySet[Payment]:

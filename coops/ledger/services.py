@@ -47,7 +47,8 @@ class Leg:
     amount: int  # minor units; positive credits the account, negative debits it
 
 
-def _money(minor: int, currency: str) -> str:
+def money_text(minor: int, currency: str) -> str:
+    """Minor units as people read them ("12,50 €"), for messages."""
     try:
         return format_money(Money.from_minor(minor, currency))
     except MoneyError:
@@ -151,9 +152,9 @@ def _check_limits(account: LedgerAccount, delta: int) -> None:
             )
             % {
                 "account": account.name,
-                "new": _money(new, account.currency),
-                "limit": _money(account.min_balance, account.currency),
-                "available": _money(
+                "new": money_text(new, account.currency),
+                "limit": money_text(account.min_balance, account.currency),
+                "available": money_text(
                     max(0, account.balance - account.min_balance), account.currency
                 ),
             },
@@ -164,8 +165,8 @@ def _check_limits(account: LedgerAccount, delta: int) -> None:
             _("%(account)s would rise to %(new)s, over its maximum of %(limit)s.")
             % {
                 "account": account.name,
-                "new": _money(new, account.currency),
-                "limit": _money(account.max_balance, account.currency),
+                "new": money_text(new, account.currency),
+                "limit": money_text(account.max_balance, account.currency),
             },
             code="over_maximum",
         )

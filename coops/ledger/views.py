@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coops.core.money import Money, format_money
 from coops.core.permissions import can, require
+from coops.groups.selectors import active_users
 
 from . import fec, selectors
 from .dues.services import payment_cancel
@@ -194,7 +195,7 @@ def _already_recorded(request: HttpRequest) -> HttpResponse:
 def payment_record_view(request: HttpRequest) -> HttpResponse:
     group = request.group
     require(request.user, KEEP_BOOKS, group)
-    members = selectors.active_members(group=group)
+    members = active_users(group)
     if request.method != "POST":
         form = PaymentForm(members=members, group=group)
         return render(request, "ledger/payment_form.html", {"group": group, "form": form})

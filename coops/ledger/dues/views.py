@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coops.core.money import Money
 from coops.core.permissions import can, require
-from coops.groups.models import Membership
+from coops.groups.selectors import active_users
 
 from ..forms import PaymentForm
 from . import selectors, services
@@ -38,14 +38,6 @@ def _url(request: HttpRequest, name: str, **kwargs) -> str:
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def _members(group):
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.active().filter(group=group).values("user_id"))
-        .order_by("display_name", "pk")
-    )
 
 
 def _plan(request: HttpRequest, plan_id: int):
@@ -129,7 +121,7 @@ def dues_declare(request: HttpRequest, plan_id: int) -> HttpResponse:
     if for_someone:
         require(request.user, KEEP_BOOKS, group)
     form = DeclarationForm(
-        request.POST, plan=plan, members=_members(group) if for_someone else None
+        request.POST, plan=plan, members=active_users(group) if for_someone else None
     )
     back = _url(request, "dues_plans") if for_someone else _url(request, "dues")
     if not form.is_valid():
@@ -170,7 +162,9 @@ def dues_plans(request: HttpRequest) -> HttpResponse:
                 (
                     plan,
                     GenerateForm(prefix=f"plan{plan.pk}"),
-                    DeclarationForm(plan=plan, members=_members(group), auto_id=f"plan{plan.pk}_%s")
+                    DeclarationForm(
+                        plan=plan, members=active_users(group), auto_id=f"plan{plan.pk}_%s"
+                    )
                     if plan.pricing == Pricing.SLIDING and plan.is_active
                     else None,
                 )

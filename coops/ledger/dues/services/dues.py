@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coops.core.audit import event_record
-from coops.core.money import Money, format_money
+from coops.core.money import Money
 from coops.core.permissions import require
 from coops.groups.models import MembershipStatus
 
@@ -35,6 +35,7 @@ from ...services import (
     LimitExceeded,
     account_open,
     lock_accounts,
+    money_text,
     transaction_reverse,
     transfer,
 )
@@ -179,10 +180,6 @@ def _income_account(dues: Dues, acting_user) -> LedgerAccount:
     )
 
 
-def _money(minor: int, currency: str) -> str:
-    return format_money(Money.from_minor(minor, currency))
-
-
 def _settlement_key(dues: Dues) -> str:
     """Once per settlement: dues reopened after a cancelled payment settle anew."""
     return f"dues:{dues.pk}" if not dues.reopened else f"dues:{dues.pk}:{dues.reopened}"
@@ -200,8 +197,8 @@ def _settle(*, dues: Dues, acting_user, payment: Payment | None = None) -> Dues:
     floor = member_account.min_balance if member_account.min_balance is not None else 0
     if member_account.balance - minor < floor:
         params = {
-            "balance": _money(member_account.balance, dues.currency),
-            "amount": _money(minor, dues.currency),
+            "balance": money_text(member_account.balance, dues.currency),
+            "amount": money_text(minor, dues.currency),
         }
         if payment is None:
             message = _(
