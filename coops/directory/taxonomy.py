@@ -16,7 +16,8 @@ from django.db import transaction
 
 from coops.core.audit import event_record
 
-from .models import Label, Sector, Skill, Tag, _Term
+from .models import Label, Sector, Skill, Tag
+from .models.actor import _Term
 
 TAXONOMY_JSON = Path(__file__).resolve().parent / "data" / "taxonomy.json"
 

@@ -1,14 +1,20 @@
 """Public pages of the directory, mounted at /annuaire/ (see coops.config.urls).
 
-Fixed paths (such as the map's "carte/") go before the actor page's <slug>/."""
+Each views module lists its own patterns; fixed paths (the map's "carte/", "proposer/"…)
+all go before the actor page's catch-all "<slug>/"."""
 
 from django.urls import path
 
-from . import views
+from .views import map as map_views
+from .views import moderation, opendata, search, submission
 
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.actor_list, name="list"),
-    path("<slug:slug>/", views.actor_detail, name="actor"),
+    path("", search.actor_list, name="list"),
+    *map_views.urlpatterns,
+    *submission.urlpatterns,
+    *moderation.urlpatterns,
+    *opendata.urlpatterns,
+    path("<slug:slug>/", search.actor_detail, name="actor"),
 ]

@@ -7,7 +7,6 @@ from django.utils import translation
 from coops.accounts.tests.factories import UserFactory
 from coops.core.geocoding import GeocodeResult
 from coops.core.models import Event
-from coops.directory import services
 from coops.directory.indexing import fold
 from coops.directory.models import Actor, ActorKind, ActorStatus, GeocodeStatus, LegalForm
 from coops.directory.services import (
@@ -16,6 +15,7 @@ from coops.directory.services import (
     department_from_postcode,
     legal_form_words,
 )
+from coops.directory.services import actors as services
 from coops.directory.tests.factories import (
     ActorFactory,
     LabelFactory,

@@ -11,7 +11,6 @@ from django.utils.http import urlencode
 
 from conftest import PERSONAS
 from coops.accounts.tests.factories import UserFactory
-from coops.directory import views
 from coops.directory.forms import ActorSearchForm, search_query
 from coops.directory.models import Actor, ActorKind, ActorStatus, LegalForm
 from coops.directory.sections import register_actor_section, unregister_actor_section
@@ -22,6 +21,7 @@ from coops.directory.tests.factories import (
     SectorFactory,
     SkillFactory,
 )
+from coops.directory.views import search as views
 from coops.groups.models import Visibility
 
 pytestmark = pytest.mark.django_db

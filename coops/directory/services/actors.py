@@ -17,9 +17,9 @@ from stdnum.fr import siret as stdnum_siret
 from coops.core.audit import event_record
 from coops.core.geocoding import geocode
 
-from .indexing import search_text
-from .models import Actor, ActorStatus, GeocodeStatus, Label, LegalForm, Sector, Skill, Tag
-from .taxonomy import ancestor_slugs, index_terms
+from ..indexing import search_text
+from ..models import Actor, ActorStatus, GeocodeStatus, Label, LegalForm, Sector, Skill, Tag
+from ..taxonomy import ancestor_slugs, index_terms
 
 _POSTCODE_RE = re.compile(r"^\d{5}$")
 COORDINATE_PLACES = Decimal("0.000001")

@@ -14,10 +14,10 @@ from stdnum.fr import siret as siret_number
 
 from coops.core.permissions import can
 
-from . import selectors
-from .forms import FACET_PARAMS, ActorSearchForm
-from .models import ActorStatus
-from .sections import actor_sections
+from .. import selectors
+from ..forms import FACET_PARAMS, ActorSearchForm
+from ..models import ActorStatus
+from ..sections import actor_sections
 
 
 def _without(query: QueryDict, param: str, value: str | None = None) -> str:

@@ -232,6 +232,26 @@ class Actor(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="actors",
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_actors",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_actors",
+        help_text=_("A duplicate merged into another entry is archived and points to it."),
+    )
+    freshness_reminded_at = models.DateTimeField(
+        _("freshness reminder sent at"), null=True, blank=True
+    )
     search_text = models.TextField(_("indexed text"), blank=True, editable=False)
 
     objects = ActorQuerySet.as_manager()
@@ -240,6 +260,10 @@ class Actor(TimeStampedModel):
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         ordering = ["name", "id"]
+        permissions = [
+            ("moderate_actor", _("Can moderate directory entries")),
+            ("publish_without_review", _("Edits own entries without moderation (trusted)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -278,6 +302,10 @@ class Actor(TimeStampedModel):
             models.Index(fields=["status", "legal_form"], name="directory_actor_form_idx"),
             models.Index(fields=["status", "-created_at"], name="directory_actor_new_idx"),
             models.Index(fields=["siret"], name="directory_actor_siret_idx"),
+            models.Index(fields=["status", "updated_at"], name="directory_actor_fresh_idx"),
+            # Duplicate checks compare normalised values (emails lower-cased on write).
+            models.Index(fields=["email"], name="directory_actor_email_idx"),
+            models.Index(fields=["website"], name="directory_actor_website_idx"),
         ]
 
     def __str__(self) -> str:
