@@ -10,6 +10,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from coops.core.demo import register_demo_step
 
+        from . import permissions  # noqa: F401  (registers the rules)
         from .demo import load_directory
 
         register_demo_step("directory", load_directory, order=50)

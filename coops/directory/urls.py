@@ -5,8 +5,8 @@ all go before the actor page's catch-all "<slug>/"."""
 
 from django.urls import path
 
+from .views import imports, moderation, opendata, search, submission
 from .views import map as map_views
-from .views import moderation, opendata, search, submission
 
 app_name = "directory"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     *submission.urlpatterns,
     *moderation.urlpatterns,
     *opendata.urlpatterns,
+    *imports.urlpatterns,
     path("<slug:slug>/", search.actor_detail, name="actor"),
 ]

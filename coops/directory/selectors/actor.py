@@ -6,21 +6,20 @@ import re
 
 from django.utils.translation import gettext as _
 
-from coops.core.permissions import can, registered_actions
-
 from ..models import Actor, Sector
+from ..permissions import is_moderator, is_submitter_or_owner
 
 # --- The actor page --------------------------------------------------------------------------
 
 
 def can_see_unpublished(user, actor: Actor) -> bool:
-    """Owners, staff, and moderators when the moderation rule exists, see an actor that is
-    not (or no longer) published."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_staff or actor.owners.filter(pk=user.pk).exists():
-        return True
-    return "directory.moderate" in registered_actions() and can(user, "directory.moderate", actor)
+    """Owners, the submitter, staff and moderators see an actor that is not (or no longer)
+    published."""
+    return is_moderator(user) or (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and is_submitter_or_owner(user, actor)
+    )
 
 
 def actor_for_page(slug: str) -> Actor | None:
