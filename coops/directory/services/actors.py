@@ -134,6 +134,7 @@ def actor_create(
         if actor.siret and not stdnum_siret.is_valid(actor.siret):
             raise ValidationError({"siret": _("This SIRET is not valid: check its 14 digits.")})
         actor.postcode = actor.postcode.strip()
+        actor.email = actor.email.strip().lower()
         actor.slug = actor.slug or _unique_slug(actor.name)
         _locate(actor)
         actor.department = department_from_postcode(actor.postcode) if actor.country == "FR" else ""
