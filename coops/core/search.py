@@ -182,9 +182,20 @@ class _PgSearch(Expression):
 # --- The interface ---------------------------------------------------------------------------
 
 
-def search_filter(queryset: QuerySet, query: str, *, index: SearchIndex, rank: bool = True):
+def search_filter(
+    queryset: QuerySet,
+    query: str,
+    *,
+    index: SearchIndex,
+    rank: bool = True,
+    narrowed: bool = False,
+):
     """Rows of `queryset` whose indexed text holds every word of `query` (the last word as
     a prefix), annotated with `search_rank` when `rank` (higher is more relevant).
+
+    `narrowed` says another indexed filter of `queryset` (a bounding box…) already keeps
+    few rows: SQLite then walks that index and checks the text for each row, instead of
+    walking every row the words match (its planner cannot tell which is smaller).
 
     A query without any word (empty, punctuation only) filters nothing and ranks 0.
     """
@@ -195,9 +206,12 @@ def search_filter(queryset: QuerySet, query: str, *, index: SearchIndex, rank: b
     if vendor == "sqlite":
         match = _fts5_match(words)
         fts = index.fts_table
-        queryset = queryset.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S608, S611
-        )
+        matched = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match])  # noqa: S608, S611
+        if narrowed:  # "id + 0" cannot use the primary key: the other index leads
+            pk = queryset.model._meta.pk.name
+            queryset = queryset.alias(_search_pk=F(pk) + Value(0)).filter(_search_pk__in=matched)
+        else:
+            queryset = queryset.filter(pk__in=matched)
         return queryset.annotate(search_rank=_Bm25(index, match)) if rank else queryset
     if vendor == "postgresql":
         queryset = queryset.filter(_PgSearch(index, words, rank=False))

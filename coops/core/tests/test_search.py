@@ -107,6 +107,17 @@ def test_every_word_must_match(docs):
     assert names(search_filter(docs.objects.all(), "cooperative roubaix", index=PROBE)) == []
 
 
+@pytest.mark.parametrize("query", ["cooperative lille", "boul", "jardins bio", "absent"])
+def test_a_narrowed_search_finds_the_same_rows(docs, query):
+    narrowed = docs.objects.filter(name__gte="C")  # stands for a bounding box
+    expected = set(
+        search_filter(narrowed, query, index=PROBE, rank=False).values_list("name", flat=True)
+    )
+    found = search_filter(narrowed, query, index=PROBE, rank=False, narrowed=True)
+    assert set(found.values_list("name", flat=True)) == expected
+    assert expected <= {"Coopérative Boulangère", "Les Jardins de Cocagne", "Épicerie coopérative"}
+
+
 def test_a_query_without_words_filters_nothing_and_ranks_zero(docs):
     rows = search_filter(docs.objects.all(), " ?! ", index=PROBE)
     assert rows.count() == 4

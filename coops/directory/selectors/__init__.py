@@ -28,6 +28,7 @@ from .search import (
     available_sorts,
     distance_km_expression,
     effective_sort,
+    matching_actors,
 )
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "distance_km_expression",
     "effective_sort",
     "facet_counts",
+    "matching_actors",
     "opening_hours_rows",
     "sector_chains",
 ]

@@ -5,13 +5,21 @@ a GROUP BY over it, all in one UNION ALL statement: the filters (text, radius,
 taxonomy) run once however many facets are counted. A facet with ticked values counts
 with every filter but its own (so ticking one more value shows what it adds), which is
 one more statement per such facet.
+
+Counting a broad search (the whole directory, one large sector) groups tens of thousands
+of rows, so a statement whose actors number at least FACET_CACHE_MIN_ROWS has its rows
+cached for FACET_CACHE_SECONDS, keyed by its exact SQL and parameters. Narrow searches,
+the ones a new entry visibly changes, are always counted live (ADR 0017).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import get_language
@@ -27,6 +35,8 @@ LONG_FACETS = {"skill", "department", "city"}
 COLUMN_FACETS = ("kind", "legal_form", "department", "city")
 TERM_FACETS = {"skill": "skills", "label": "labels"}
 FACET_ORDER = ("sector", "kind", "legal_form", "skill", "label", "department", "city")
+FACET_CACHE_MIN_ROWS = getattr(settings, "DIRECTORY_FACET_CACHE_MIN_ROWS", 5_000)
+FACET_CACHE_SECONDS = getattr(settings, "DIRECTORY_FACET_CACHE_SECONDS", 120)
 
 
 @dataclass(frozen=True)
@@ -83,9 +93,6 @@ class _Statement:
         self.branches.append(f"SELECT * FROM ({sql}) AS b{len(self.branches)}")  # noqa: S608
         self.params.extend(params)
 
-    def total(self) -> None:
-        self._add("SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m", [])
-
     def column(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
         sql = (
             f"SELECT '{facet}' AS f, m.{facet} AS v, '' AS fr, '' AS en, COUNT(*) AS n "  # noqa: S608
@@ -103,7 +110,10 @@ class _Statement:
         sql = (
             f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
             "COUNT(*) AS n "
-            f"FROM m JOIN {t} t ON t.{actor_col} = m.id JOIN {term} s ON s.id = t.{term_col} "
+            # CROSS JOIN keeps SQLite's loop on the few matching actors (m) first rather
+            # than on every link of every term; PostgreSQL plans it as the inner join.
+            f"FROM m CROSS JOIN {t} t CROSS JOIN {term} s "
+            f"WHERE t.{actor_col} = m.id AND s.id = t.{term_col} "
             "GROUP BY s.slug, s.name, s.name_en"
         )
         self._add(*self._top(sql, selected, limit))
@@ -135,15 +145,26 @@ class _Statement:
             )
 
     def rows(self) -> list[tuple[str, str, str, str, int]]:
+        """The counted rows, with ("total", …, n) first; from the cache for broad searches."""
         if not self.branches:
             return []
         sql = (
-            f"WITH m (id, kind, legal_form, department, city) AS ({self.inner}) "
+            f"WITH m (id, kind, legal_form, department, city) AS ({self.inner}) "  # noqa: S608
+            "SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m UNION ALL "
             + " UNION ALL ".join(self.branches)
         )
+        params = [*self.inner_params, *self.params]
+        digest = hashlib.sha256(f"{self.connection.alias}\n{sql}\n{params!r}".encode()).hexdigest()
+        key = f"directory:facets:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*self.inner_params, *self.params])
-            return cursor.fetchall()
+            cursor.execute(sql, params)
+            rows = [tuple(row) for row in cursor.fetchall()]
+        if _total(rows) >= FACET_CACHE_MIN_ROWS:
+            cache.set(key, rows, FACET_CACHE_SECONDS)
+        return rows
 
 
 def facet_counts(
@@ -163,7 +184,6 @@ def facet_counts(
     depth = max((s.depth for s in sectors), default=0)
     rows: list[tuple] = []
     shared = _Statement(matching(None), depth)
-    shared.total()
     for facet in FACET_ORDER:
         statement = _Statement(matching(facet), depth) if selected.get(facet) else shared
         limit = FACET_LIMIT if facet in LONG_FACETS else None
@@ -175,7 +195,8 @@ def facet_counts(
         else:
             statement.column(facet, selected.get(facet, ()), limit)
         if statement is not shared:
-            rows.extend(statement.rows())
+            # Its total leaves this facet's filter out: only the shared one counts.
+            rows.extend(row for row in statement.rows() if row[0] != "total")
     rows.extend(shared.rows())
 
     by_facet: dict[str, list[tuple]] = {facet: [] for facet in FACET_ORDER}
@@ -210,6 +231,10 @@ def facet_counts(
         ]
         facets.append(Facet(facet, labels[facet], missing + options))
     return facets, total
+
+
+def _total(rows: list[tuple]) -> int:
+    return next(row[4] for row in rows if row[0] == "total")
 
 
 def _ordered(rows: Iterable[tuple], ticked: tuple[str, ...]) -> list[tuple]:

@@ -233,7 +233,8 @@ class _Search:
         self.params = params
         self.conditions = _facet_conditions(params, resolved)
         base = Actor.objects.published()
-        if params.point is not None and params.radius_km:
+        self.narrowed = bool(params.point is not None and params.radius_km)
+        if self.narrowed:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
 
@@ -242,11 +243,21 @@ class _Search:
         when not `text`)."""
         queryset = self.base
         if text and self.params.q:
-            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=False)
+            queryset = search_filter(
+                queryset, self.params.q, index=ACTOR_INDEX, rank=False, narrowed=self.narrowed
+            )
         for name, condition in self.conditions.items():
             if name != without:
                 queryset = queryset.filter(condition)
         return queryset
+
+
+def matching_actors(params: SearchParams) -> QuerySet:
+    """Every published actor passing all the filters of `params` (text, taxonomy, choices,
+    radius), unordered and unpaged: what the list page counts, for exports and the map.
+    Unknown taxonomy slugs are left out, as on the list page. Up to three queries to look
+    up ticked taxonomy terms; the queryset itself is lazy."""
+    return _Search(params, _resolve(params)).matching()
 
 
 # --- The search ------------------------------------------------------------------------------
