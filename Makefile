@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger clean-demo check-deploy
+.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map clean-demo check-deploy
 
 help:
 	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
@@ -16,6 +16,8 @@ help:
 	@echo "make lint     ruff, formatting, migrations and Django checks"
 	@echo "make bench    benchmarks, printed as ratios to a floor measured in the same run"
 	@echo "make bench-ledger  ledger transfers/s on PostgreSQL against a bare INSERT floor"
+	@echo "make bench-directory  directory search p95 and ratio to its raw SQL (ARGS=--postgres)"
+	@echo "make bench-map  directory map: KB and server time per zoom, ratio to a COUNT floor (ARGS=--postgres)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,3 +89,11 @@ bench: setup
 # PostgreSQL only: DATABASE_URL=postgres://… (default postgres://postgres@127.0.0.1:5432)
 bench-ledger: setup
 	$(BIN)/python bench/ledger.py
+
+# Directory search: 100k actors on SQLite; add ARGS=--postgres for 1M on PostgreSQL
+bench-directory: setup
+	$(BIN)/python bench/directory.py $(ARGS)
+
+# Directory map JSON at zooms 3-18 (same databases as bench-directory; ARGS=--postgres for 1M)
+bench-map: setup
+	$(BIN)/python bench/directory_map.py $(ARGS)

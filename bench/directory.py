@@ -23,7 +23,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
@@ -46,7 +46,10 @@ SEARCHES = [
 def configure(args) -> str:
     """Point Django at the bench database before setup; return its description."""
     if args.postgres:
-        server = os.environ.get("DATABASE_URL", PG_SERVER).rstrip("/").rsplit("/", 1)[0]
+        given = urlsplit(os.environ.get("DATABASE_URL", PG_SERVER))
+        if given.scheme not in ("postgres", "postgresql"):
+            given = urlsplit(PG_SERVER)
+        server = f"{given.scheme}://{given.netloc}"
         name = f"coops_bench_directory_{args.actors}"
         url = f"{server}/{name}"
         where = f"PostgreSQL database {name}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     Exists,
     F,
@@ -55,6 +56,7 @@ ACTOR_INDEX = SearchIndex(
 PER_PAGE_CHOICES = (20, 50, 100)
 MAX_VALUES = 20  # values kept per facet parameter
 MAX_RADIUS_KM = 200
+COLLECT_LIMIT = 10_000  # ids of a radius search handed from statement to statement
 DEFAULT_RADIUS_KM = 10
 DEPARTMENT_RE = re.compile(r"^(?:\d{2,3}|2A|2B)$")
 
@@ -229,7 +231,7 @@ def _facet_conditions(params: SearchParams, resolved: _Resolved) -> dict[str, Q]
 class _Search:
     """The filtered actor querysets of one search, with or without one facet's filter."""
 
-    def __init__(self, params: SearchParams, resolved: _Resolved) -> None:
+    def __init__(self, params: SearchParams, resolved: _Resolved, *, collect: bool = False):
         self.params = params
         self.conditions = _facet_conditions(params, resolved)
         base = Actor.objects.published()
@@ -237,12 +239,27 @@ class _Search:
         if self.narrowed:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
+        self.text_applied = False
+        if collect and self.narrowed and connections[base.db].vendor == "postgresql":
+            self._collect()
+
+    def _collect(self) -> None:
+        """On PostgreSQL, intersect the text index and the radius box once and hand the
+        ids found to every later statement (facets, ranking, page), which would each
+        intersect them again. Skipped when more than COLLECT_LIMIT actors match."""
+        queryset = self.base
+        if self.params.q:
+            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=False)
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: COLLECT_LIMIT + 1])
+        if len(ids) <= COLLECT_LIMIT:
+            self.base = Actor.objects.filter(pk__in=ids)
+            self.text_applied = bool(self.params.q)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
-        when not `text`)."""
+        when not `text`, unless the ids were collected with it: ranking re-applies it)."""
         queryset = self.base
-        if text and self.params.q:
+        if text and self.params.q and not self.text_applied:
             queryset = search_filter(
                 queryset, self.params.q, index=ACTOR_INDEX, rank=False, narrowed=self.narrowed
             )
@@ -322,7 +339,7 @@ def actor_search(params: SearchParams) -> SearchResult:
     `distance_km`. Unknown taxonomy slugs are left out and named in `ignored`.
     """
     resolved = _resolve(params)
-    search = _Search(params, resolved)
+    search = _Search(params, resolved, collect=True)
     sort = effective_sort(params)
 
     if sort == SORT_RELEVANCE:

@@ -235,11 +235,13 @@ def test_radius_prefilters_on_a_bounding_box(db):
     with CaptureQueriesContext(connection) as queries:
         list(actor_search(SearchParams(point=LILLE, radius_km=10)).page)
 
-    (page_sql,) = [
-        q["sql"] for q in queries.captured_queries if '"directory_actor"."slug"' in q["sql"]
+    # The box is in the page's query, or (PostgreSQL) in the one that collects the ids.
+    (box_sql,) = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"directory_actor"."latitude" >=' in q["sql"] and "WITH m" not in q["sql"]
     ]
-    assert '"latitude" >=' in page_sql
-    assert '"longitude" <=' in page_sql
+    assert '"longitude" <=' in box_sql
 
 
 def test_radius_across_the_antimeridian(db):
@@ -341,3 +343,18 @@ def test_opening_hours_in_words():
     # Richer syntax is shown as written.
     assert opening_hours_rows("Mo-Fr 09:00-18:00; PH off; Jan-Mar Sa 10:00-12:00") is None
     assert opening_hours_rows("sunrise-sunset") is None
+
+
+@pytest.mark.parametrize("limit", [1, 10_000])
+def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(db, monkeypatch, limit):
+    from coops.directory.selectors import search as search_module
+
+    monkeypatch.setattr(search_module, "COLLECT_LIMIT", limit)
+    ActorFactory(name="Boulangerie du centre", description="Pain au levain")
+    ActorFactory(name="Boulangerie des Weppes", description="Pain", kind=ActorKind.SHOP)
+    ActorFactory(name="Garage solidaire")
+    result = actor_search(SearchParams(q="boulangerie", point=LILLE, radius_km=10))
+    assert sorted(names(result)) == ["Boulangerie des Weppes", "Boulangerie du centre"]
+    assert result.total == 2
+    kinds = {o.value: o.count for f in result.facets if f.param == "kind" for o in f.options}
+    assert kinds == {"service": 1, "shop": 1}
