@@ -9,7 +9,8 @@
    raw SQL time is the cost of the Python around the SQL (target ≤ 2×).
 3. Queries: the list page's SQL query count at 20 and 100 results per page (must be equal).
 4. Load (SQLite only, skip with --no-load): the anonymous list page under gunicorn, in
-   paired one-second slices against the floor (HttpResponse("ok")), like bench/run.py.
+   paired one-second slices against the floor (HttpResponse("ok")), like bench/run.py:
+   as served (anonymous results cached for 30 s) and with that cache off.
 Prints a table and writes bench/out/directory.json.
 """
 
@@ -191,32 +192,44 @@ def time_searches(runs: int) -> dict:
 
 
 def list_queries() -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    """SQL queries of one list page request at 20 and 100 results, the cache off."""
+    from django.test import Client, override_settings
 
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    counts = {}
-    for per_page in (20, 100):
-        path = "/annuaire/?" + urlencode({**SEARCHES[0], "per_page": per_page})
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        counts[per_page] = len(queries)
-    return counts
+    with override_settings(DIRECTORY_LIST_CACHE_SECONDS=0):
+        return {per_page: _count_list_queries(client, per_page) for per_page in (20, 100)}
 
 
-def load_list_page(rounds: int) -> list[dict]:
+def _count_list_queries(client, per_page: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = "/annuaire/?" + urlencode({**SEARCHES[0], "per_page": per_page})
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    return len(queries)
+
+
+def load_list_page(rounds: int, *, cache_seconds: int) -> list[dict]:
+    """The list pages under gunicorn against the floor, with the anonymous results cache
+    on (as served) or off (every request searches and renders)."""
     from django.db import connections
 
     connections.close_all()
+    pages_bench.ENVIRONMENT["DIRECTORY_LIST_CACHE_SECONDS"] = str(cache_seconds)
+    cache_label = "cached results" if cache_seconds else "no cache"
     Page = pages_bench.Page
     floor = Page("floor", "floor", "/__bench__/floor")
     pages = [
-        Page("list", "list page, no filter", "/annuaire/"),
-        Page("search", "list page, text + facet + radius", "/annuaire/?" + urlencode(SEARCHES[0])),
+        Page("list", f"list page, no filter, {cache_label}", "/annuaire/"),
+        Page(
+            "search",
+            f"list page, text + facet + radius, {cache_label}",
+            "/annuaire/?" + urlencode(SEARCHES[0]),
+        ),
     ]
     wrk = pages_bench.find_wrk()
     port = pages_bench.free_port()
@@ -284,7 +297,9 @@ def main() -> int:
         print("FLAG: the list page's query count grows with the page size")
 
     if not args.no_load and not args.postgres:
-        results["load"] = load_list_page(args.rounds)
+        results["load"] = load_list_page(args.rounds, cache_seconds=30) + load_list_page(
+            args.rounds, cache_seconds=0
+        )
         for figure in results["load"]:
             print(
                 f"{figure['page']}: {figure['req_per_s']:,.0f} req/s, floor "

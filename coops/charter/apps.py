@@ -34,3 +34,24 @@ class CharterConfig(AppConfig):
         register_actor_section(
             "charter", "charter/_actor_section.html", context=actor_charter_section, order=10
         )
+
+        from coops.directory.submission_parts import register_submission_part
+
+        from .submission import charter_part_data, charter_part_form, charter_part_save
+
+        register_submission_part(
+            "charter",
+            form_factory=charter_part_form,
+            template="charter/_submission_part.html",
+            save=charter_part_save,
+            order=10,
+            complete_data=charter_part_data,
+        )
+
+        from coops.directory.merging import register_merge_handler
+
+        from .merging import describe_signatures, move_signatures
+
+        register_merge_handler(
+            "charter_signatures", move=move_signatures, describe=describe_signatures, order=10
+        )

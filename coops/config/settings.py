@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -212,19 +213,28 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
-# Content Security Policy (django-csp 4): no inline scripts or styles anywhere.
+# Maps (Leaflet): any OSM-style tile server; its host is allowed in img-src below.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+MAP_MAX_POINTS = env.int("MAP_MAX_POINTS", default=300)  # above: server-side clusters
+# The directory list's results, as anonymous visitors see them, are cached this long
+# (ADR 0017); 0 turns it off. Off in tests, which change data between two requests.
+DIRECTORY_LIST_CACHE_SECONDS = env.int("DIRECTORY_LIST_CACHE_SECONDS", default=0 if TESTING else 30)
+_tiles = urlsplit(MAP_TILE_URL)  # "{s}.tile.example.org" becomes "*.tile.example.org"
+MAP_TILE_ORIGIN = (
+    f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*") if _tiles.netloc else SELF
+)
+
+# Content Security Policy (django-csp 4): no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [
-            SELF,
-            "data:",
-            "https://*.tile.openstreetmap.org",
-            "https://tile.openstreetmap.org",
-        ],
+        "img-src": [SELF, "data:", MAP_TILE_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from coops.core.geo import GeoError, Point
+from coops.core.geo import BoundingBox, GeoError, Point
 from coops.core.geocoding import geocode
 from coops.core.search import terms
 
@@ -206,3 +208,60 @@ def search_query(params: SearchParams, *, place: str = "") -> QueryDict:
     if params.per_page != PER_PAGE_CHOICES[0]:
         query["per_page"] = str(params.per_page)
     return query
+
+
+# --- The map and the embedded widget ---------------------------------------------------------
+
+MAX_MAP_ZOOM = 22
+
+
+class MapViewForm(forms.Form):
+    """The visible part of the map: ?bbox=west,south,east,north&zoom=Z, in degrees (WGS84).
+    Edges past the world (a zoomed-out web map shows several) are brought back to it."""
+
+    bbox = forms.CharField(max_length=200)
+    zoom = forms.IntegerField(min_value=0, max_value=MAX_MAP_ZOOM)
+
+    def clean_bbox(self) -> BoundingBox:
+        message = _("bbox must be four numbers: west,south,east,north (in degrees).")
+        try:
+            west, south, east, north = (
+                float(part) for part in self.cleaned_data["bbox"].split(",")
+            )
+        except ValueError:
+            raise forms.ValidationError(message) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise forms.ValidationError(message)
+        west, east = (min(180.0, max(-180.0, v)) for v in (west, east))
+        south, north = (min(90.0, max(-90.0, v)) for v in (south, north))
+        if west >= east or south >= north:
+            raise forms.ValidationError(_("bbox must have west below east and south below north."))
+        return BoundingBox(min_lat=south, min_lon=west, max_lat=north, max_lon=east)
+
+
+EMBED_VIEWS = {"carte": _("Map"), "liste": _("List")}
+EMBED_DEFAULT_HEIGHT = 450
+
+
+class EmbedForm(forms.Form):
+    """How a partner's website shows the directory: ?vue=carte (default) or liste, and
+    the height of the frame in pixels for the code to copy."""
+
+    vue = forms.ChoiceField(
+        label=_("Show"), required=False, choices=list(EMBED_VIEWS.items()), widget=forms.RadioSelect
+    )
+    height = forms.IntegerField(
+        label=_("Height (pixels)"),
+        required=False,
+        min_value=200,
+        max_value=1500,
+        widget=forms.NumberInput(
+            attrs={"placeholder": EMBED_DEFAULT_HEIGHT, "inputmode": "numeric"}
+        ),
+    )
+
+    def clean_vue(self) -> str:
+        return self.cleaned_data["vue"] or "carte"
+
+    def clean_height(self) -> int:
+        return self.cleaned_data["height"] or EMBED_DEFAULT_HEIGHT

@@ -72,6 +72,27 @@ def _report(user: Any, actor: Any) -> bool:
     return actor.status == ActorStatus.PUBLISHED
 
 
+@rule(
+    "directory.confirm_fresh",
+    _("Only the people who manage this published entry can confirm it is still accurate."),
+)
+def _confirm_fresh(user: Any, actor: Any) -> bool:
+    return actor.status == ActorStatus.PUBLISHED and is_owner(user, actor)
+
+
 @rule("directory.import", _("Only the directory's moderators can import data."))
 def _import(user: Any, _obj: Any = None) -> bool:
     return is_moderator(user)
+
+
+@rule(
+    "directory.see_change",
+    _("Only the entry's managers, the person who proposed the change and moderators see it."),
+)
+def _see_change(user: Any, change: Any) -> bool:
+    return is_moderator(user) or change.proposed_by_id == user.pk or is_owner(user, change.actor)
+
+
+@rule("directory.withdraw_change", _("Only the person who proposed this change can withdraw it."))
+def _withdraw_change(user: Any, change: Any) -> bool:
+    return change.proposed_by_id == user.pk

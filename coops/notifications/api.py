@@ -45,7 +45,7 @@ class NotificationPage(Schema):
 
 class ListFilters(Schema):
     unread: bool = Field(False, description="Only notifications not read yet")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(30, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -172,6 +172,7 @@ class ActorReport(TimeStampedModel):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    resolution = models.TextField(_("why it was handled so"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("report")

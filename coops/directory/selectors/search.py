@@ -251,7 +251,8 @@ class _Search:
         if self.params.q:
             queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=False)
         ids = list(queryset.order_by().values_list("pk", flat=True)[: COLLECT_LIMIT + 1])
-        if len(ids) <= COLLECT_LIMIT:
+        # None found: keep the filters, as "id IN ()" has no SQL for the facet statement.
+        if 0 < len(ids) <= COLLECT_LIMIT:
             self.base = Actor.objects.filter(pk__in=ids)
             self.text_applied = bool(self.params.q)
 

@@ -75,10 +75,19 @@ def actor_reindex(*, actor: Actor) -> Actor:
     return actor
 
 
+# The directory's own one-segment pages (/annuaire/carte/…), which an actor's page
+# (/annuaire/<slug>/) must never shadow; a test checks the URLconf against it.
+RESERVED_SLUGS = frozenset(
+    {"a-verifier", "carte", "export", "imports", "integrer", "mes-fiches", "moderation",
+     "modifications", "proposer"}
+)  # fmt: skip
+
+
 def _unique_slug(name: str) -> str:
+    """A free slug from `name`: "la-fournee", else "la-fournee-2"…; never a page's path."""
     base = slugify(name)[:200] or "acteur"
     slug, n = base, 2
-    while Actor.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Actor.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

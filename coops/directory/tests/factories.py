@@ -135,3 +135,41 @@ class ActorFactory(DjangoModelFactory):
         """Runs last (declared last): the text includes the terms set above."""
         if create:
             actor_reindex(actor=obj)
+
+
+# --- Moderation -------------------------------------------------------------------------------
+
+
+def moderator_user(**fields):
+    """A directory moderator through the `directory.moderate_actor` permission (not staff)."""
+    from django.contrib.auth.models import Permission
+
+    from coops.accounts.tests.factories import UserFactory
+
+    user = UserFactory(**fields)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="directory", codename="moderate_actor")
+    )
+    return user
+
+
+class ModerationVoteFactory(DjangoModelFactory):
+    """A member's opinion written directly (tests of reads); services.vote_cast applies
+    the thresholds."""
+
+    class Meta:
+        model = "directory.ModerationVote"
+
+    actor = factory.SubFactory(ActorFactory, pending=True)
+    voter = factory.SubFactory("coops.accounts.tests.factories.UserFactory")
+    choice = "exists"
+
+
+class ActorReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "directory.ActorReport"
+
+    actor = factory.SubFactory(ActorFactory)
+    reporter = factory.SubFactory("coops.accounts.tests.factories.UserFactory")
+    reason = "wrong_info"
+    comment = "L'adresse a changé."

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from coops.directory.models import ActorStatus
 from coops.directory.selectors.duplicates import (
@@ -10,6 +11,14 @@ from coops.directory.selectors.duplicates import (
     website_variants,
 )
 from coops.directory.tests.factories import ActorFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (msgids); French is the site's default."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

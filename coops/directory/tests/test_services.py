@@ -251,3 +251,17 @@ def test_reindex_follows_new_terms_and_ancestors(bakery):
         f"fournil de la motte wavrin {legal_form} alimentation food "
         "boulangerie et meunerie bakery une cooperative de l'economie sociale et solidaire."
     )
+
+
+def test_no_actor_slug_shadows_a_directory_page(user):
+    from coops.directory import urls
+    from coops.directory.services.actors import RESERVED_SLUGS
+
+    pages = {
+        str(p.pattern).strip("/")
+        for p in urls.urlpatterns
+        if "<" not in str(p.pattern) and str(p.pattern).count("/") == 1
+    }
+    assert pages <= RESERVED_SLUGS
+    actor = actor_create(acting_user=user, name="Carte", kind=ActorKind.SERVICE, country="BE")
+    assert actor.slug == "carte-2"

@@ -3,12 +3,17 @@ the input with a form, read with a selector, render."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from stdnum.fr import siret as siret_number
 
@@ -54,26 +59,41 @@ def _active_filters(request: HttpRequest, form: ActorSearchForm, result) -> list
     return active
 
 
-@require_GET
-def actor_list(request: HttpRequest) -> HttpResponse:
+def _list_context(request: HttpRequest) -> dict:
     form = ActorSearchForm(request.GET)
     form.is_valid()  # an unusable parameter is reported by its field; the rest still applies
-    params = form.search_params()
-    result = selectors.actor_search(params)
+    result = selectors.actor_search(form.search_params())
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "directory/list.html",
-        {
-            "form": form,
-            "result": result,
-            "page": result.page,
-            "facet_params": FACET_PARAMS,
-            "active_filters": _active_filters(request, form, result),
-            "query_string": query.urlencode(),
-        },
-    )
+    return {
+        "form": form,
+        "result": result,
+        "page": result.page,
+        "facet_params": FACET_PARAMS,
+        "active_filters": _active_filters(request, form, result),
+        "query_string": query.urlencode(),
+    }
+
+
+def _listing_cache_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"directory:listing:{get_language()}:{digest}"
+
+
+@require_GET
+def actor_list(request: HttpRequest) -> HttpResponse:
+    """The search page. What anonymous visitors see of the results (the same for all of
+    them) is cached for DIRECTORY_LIST_CACHE_SECONDS; the page around it (header, forms
+    with their CSRF token) is rendered for each request."""
+    seconds = settings.DIRECTORY_LIST_CACHE_SECONDS
+    if request.user.is_authenticated or not seconds:
+        return render(request, "directory/list.html", _list_context(request))
+    key = _listing_cache_key(request)
+    listing = cache.get(key)
+    if listing is None:
+        listing = render_to_string("directory/list.html#listing", _list_context(request), request)
+        cache.set(key, listing, seconds)
+    return render(request, "directory/list.html", {"cached_listing": mark_safe(listing)})
 
 
 def _telephone_href(number: str) -> str:
@@ -91,8 +111,12 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = selectors.actor_for_page(slug)
     if actor is None:
         raise Http404
+    if actor.merged_into_id:  # a merged duplicate lives on in the entry kept
+        return redirect(actor.merged_into.get_absolute_url(), permanent=True)
     published = actor.status == ActorStatus.PUBLISHED
-    if not published and not selectors.can_see_unpublished(request.user, actor):
+    # Members who may give their opinion on a pending entry see it to judge it.
+    voter = actor.status == ActorStatus.PENDING and can(request.user, "directory.vote", actor)
+    if not published and not voter and not selectors.can_see_unpublished(request.user, actor):
         raise Http404
     group = actor.group if actor.group and can(request.user, "group.view", actor.group) else None
     return render(
