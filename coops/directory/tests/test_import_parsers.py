@@ -2,7 +2,6 @@
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -29,6 +28,7 @@ from coops.directory.services.imports.parsers import (
 )
 from coops.directory.services.imports.rows import RowReader, normalise_telephone
 from coops.directory.taxonomy import _sector_rows, load_taxonomy, read_taxonomy
+from coops.directory.tests.shared_data import ELEMENTS, TAXONOMY, requires_shared_data
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +36,6 @@ def _english():
     """Messages are checked in English (msgids); French is the site's default."""
     with translation.override("en"):
         yield
-
-
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
-ELEMENTS = DATA / "gogocarto_elements.json"
-TAXONOMY = DATA / "gogocarto_taxonomy.json"
 
 
 def rows_of(data: bytes, fmt: str) -> list:
@@ -228,6 +223,7 @@ def test_geojson_features_give_their_properties_and_point():
     ]
 
 
+@requires_shared_data
 def test_the_real_gogocarto_export_reads_as_twelve_rows():
     info = inspect(ELEMENTS.read_bytes(), ImportFormat.GOGOCARTO)
     rows = rows_of(ELEMENTS.read_bytes(), ImportFormat.GOGOCARTO)
@@ -279,6 +275,7 @@ def test_other_json_is_not_taken_for_a_gogocarto_export(data, message):
         inspect(data, ImportFormat.GOGOCARTO)
 
 
+@requires_shared_data
 def test_the_real_gogocarto_taxonomy_names_its_eight_categories():
     assert gogocarto_categories(TAXONOMY.read_bytes()) == {
         "10427": "Agriculture & Alimentation",
@@ -355,6 +352,7 @@ def test_geojson_takes_its_coordinates_from_the_geometry():
     assert (fields["latitude"], fields["longitude"]) == ("geometry.latitude", "geometry.longitude")
 
 
+@requires_shared_data
 def test_gogocarto_categories_match_our_sectors_by_their_words():
     sectors = [Sector(**fields) for fields, _parent in _sector_rows(read_taxonomy()["sectors"])]
 

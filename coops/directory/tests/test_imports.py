@@ -6,7 +6,6 @@ import io
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -58,12 +57,11 @@ from coops.directory.services.imports import scan as scan_module
 from coops.directory.services.imports.mapping import EXPORT_COLUMNS
 from coops.directory.taxonomy import load_taxonomy
 from coops.directory.tests.factories import ActorFactory
+from coops.directory.tests.shared_data import ELEMENTS, TAXONOMY, requires_shared_data
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
-ELEMENTS = DATA / "gogocarto_elements.json"
-TAXONOMY = DATA / "gogocarto_taxonomy.json"
+
 SIRETS = [siret_for(i, 4242) for i in range(10)]
 
 
@@ -168,6 +166,7 @@ GOGOCARTO_SECTORS = {
 # --- The real GoGoCarto export ---------------------------------------------------------------
 
 
+@requires_shared_data
 def test_the_real_gogocarto_export_previews_exactly(moderator):
     job = gogocarto_job(moderator)
 
@@ -208,6 +207,7 @@ def test_the_real_gogocarto_export_previews_exactly(moderator):
     assert Actor.objects.count() == 0
 
 
+@requires_shared_data
 def test_the_real_gogocarto_export_imports_its_twelve_places(moderator):
     job = import_job_preview(job=gogocarto_job(moderator), acting_user=moderator)
     job = run(job, moderator)
@@ -249,6 +249,7 @@ def test_the_real_gogocarto_export_imports_its_twelve_places(moderator):
     assert problems(job) == GOGOCARTO_PROBLEMS
 
 
+@requires_shared_data
 def test_importing_the_same_export_again_creates_nothing(moderator):
     run(import_job_preview(job=gogocarto_job(moderator), acting_user=moderator), moderator)
     before = dict(Actor.objects.values_list("source_id", "updated_at"))
@@ -262,6 +263,7 @@ def test_importing_the_same_export_again_creates_nothing(moderator):
     assert dict(Actor.objects.values_list("source_id", "updated_at")) == before
 
 
+@requires_shared_data
 def test_a_changed_element_updates_its_actor_and_nothing_else(moderator):
     run(import_job_preview(job=gogocarto_job(moderator), acting_user=moderator), moderator)
     Actor.objects.filter(source_id="10kw").update(status=ActorStatus.PUBLISHED)
@@ -293,6 +295,7 @@ def test_a_changed_element_updates_its_actor_and_nothing_else(moderator):
     assert job.counts == COUNTS | {"updated": 1, "unchanged": 11, "warnings": 11}
 
 
+@requires_shared_data
 def test_without_its_taxonomy_every_category_is_reported(moderator):
     job = import_job_preview(job=gogocarto_job(moderator, taxonomy=False), acting_user=moderator)
 
@@ -301,6 +304,7 @@ def test_without_its_taxonomy_every_category_is_reported(moderator):
     assert all(row["sectors"] == [] for row in job.preview["sample"])
 
 
+@requires_shared_data
 def test_the_mapping_chosen_for_categories_is_used(moderator):
     job = gogocarto_job(moderator)
     mapping = {
@@ -317,6 +321,7 @@ def test_the_mapping_chosen_for_categories_is_used(moderator):
     assert (3, "104K", "sectors", "Mode & Beauté, Sortie & Culture", UNMATCHED) not in problems(job)
 
 
+@requires_shared_data
 def test_a_mapping_pointing_to_a_missing_column_is_refused(moderator):
     job = gogocarto_job(moderator)
 
@@ -863,6 +868,7 @@ def test_the_list_page_links_to_imports_for_moderators_only(people):
 # --- Pages: what they show -------------------------------------------------------------------
 
 
+@requires_shared_data
 def test_uploading_shows_the_mapping_prefilled(people):
     client = client_for(people, "staff_moderator")
     response = client.post(
@@ -989,6 +995,7 @@ def test_the_jobs_list_shows_each_import(people, previewed_job):
 # --- The command and the demo --------------------------------------------------------------------
 
 
+@requires_shared_data
 def test_the_command_previews_then_imports_the_gogocarto_export(capsys):
     call_command(
         "directory_import", str(ELEMENTS), "--source", "gogocarto", "--taxonomy", str(TAXONOMY),
