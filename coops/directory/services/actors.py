@@ -83,6 +83,15 @@ RESERVED_SLUGS = frozenset(
 )  # fmt: skip
 
 
+def lock_actors(*pks: int) -> dict[int, Actor]:
+    """Lock the actors' rows for the rest of the transaction, in primary-key order so
+    that two transactions locking the same entries never wait on each other."""
+    found = {a.pk: a for a in Actor.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    if len(found) != len(set(pks)):
+        raise Actor.DoesNotExist
+    return found
+
+
 def _unique_slug(name: str) -> str:
     """A free slug from `name`: "la-fournee", else "la-fournee-2"…; never a page's path."""
     base = slugify(name)[:200] or "acteur"

@@ -60,7 +60,7 @@ from ..selectors.moderation import (
     tally_for,
     threshold_outcome,
 )
-from .actors import actor_reindex
+from .actors import actor_reindex, lock_actors
 
 DECIDED_KIND = "directory.entry_decided"
 FRESHNESS_KIND = "directory.freshness"
@@ -81,15 +81,6 @@ def allowed_transitions(status: str, *, merged: bool = False) -> tuple[str, ...]
     if merged:
         return ()
     return _TRANSITIONS.get(status, ())
-
-
-def lock_actors(*pks: int) -> dict[int, Actor]:
-    """Lock the actors' rows for the rest of the transaction, in primary-key order so
-    that two transactions locking the same entries never wait on each other."""
-    found = {a.pk: a for a in Actor.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
-    if len(found) != len(set(pks)):
-        raise Actor.DoesNotExist
-    return found
 
 
 def _lock(actor: Actor) -> Actor:

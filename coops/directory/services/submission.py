@@ -55,7 +55,14 @@ from ..selectors.submission import (
     siret_check,
 )
 from ..submission_parts import BoundPart
-from .actors import _locate, _unique_slug, actor_create, actor_reindex, department_from_postcode
+from .actors import (
+    _locate,
+    _unique_slug,
+    actor_create,
+    actor_reindex,
+    department_from_postcode,
+    lock_actors,
+)
 
 CHANGE_DECIDED_KIND = "directory.change_decided"
 # First segments of the directory's own pages: an actor named "Proposer" must not get a
@@ -86,10 +93,6 @@ class UpdateResult:
 
 
 APPLIED, PROPOSED, UNCHANGED, WITHDRAWN = "applied", "proposed", "unchanged", "withdrawn"
-
-
-def _lock_actor(pk: int) -> Actor:
-    return Actor.objects.select_for_update().get(pk=pk)
 
 
 def _clean_text(fields: Mapping[str, Any]) -> dict[str, str]:
@@ -223,7 +226,7 @@ def actor_update(
     if tags is not None:
         new["tags"] = _slugs(tags)
     with transaction.atomic():
-        actor = _lock_actor(actor.pk)
+        actor = lock_actors(actor.pk)[actor.pk]
         current = actor_values(actor)
         diff = {name: value for name, value in new.items() if current[name] != value}
         if actor.status in UNPUBLISHED_STATUSES or can(
@@ -290,7 +293,7 @@ def _close(change: ActorChange, *, status: str, by: Any, reason: str = "") -> No
 
 
 def _lock_pending(change: ActorChange, fingerprint: str | None) -> tuple[Actor, ActorChange]:
-    actor = _lock_actor(change.actor_id)
+    actor = lock_actors(change.actor_id)[change.actor_id]
     locked = ActorChange.objects.select_for_update().get(pk=change.pk)
     if locked.status != ChangeStatus.PENDING:
         raise ValidationError(
