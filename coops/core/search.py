@@ -140,11 +140,13 @@ def _pg_vector_sql(index: SearchIndex, column_sql: str) -> str:
 
 
 def _pg_query(index: SearchIndex, words: list[str]) -> tuple[str, list[str]]:
-    """All words stemmed, the last one also as a stemmed or plain prefix."""
+    """All words stemmed; the last one also as a prefix of the plain words, which hold
+    every word of the text as written (folded), so "boulang" finds "boulangère". A
+    prefix of the stem as well would scan the index a second time for little more."""
     config = index.config
     parts = [f"to_tsquery('{config}'::regconfig, %s)" for _ in words[:-1]]
     parts.append(f"(to_tsquery('{config}'::regconfig, %s) || to_tsquery('simple'::regconfig, %s))")
-    params = [*words[:-1], f"{words[-1]}:*", f"{words[-1]}:*"]
+    params = [*words[:-1], words[-1], f"{words[-1]}:*"]
     return "(" + " && ".join(parts) + ")", params
 
 

@@ -16,7 +16,9 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Exists,
+    Expression,
     F,
     FloatField,
     Func,
@@ -45,7 +47,7 @@ from django.utils.translation import gettext_lazy
 from coops.core.geo import EARTH_RADIUS_KM, Point, bounding_box
 from coops.core.search import RankedResults, SearchIndex, search_filter
 
-from .. import indexing
+from .. import geocells, indexing
 from ..models import Actor, Label, Sector, Skill
 from .facets import Facet, facet_counts
 
@@ -56,7 +58,7 @@ ACTOR_INDEX = SearchIndex(
 PER_PAGE_CHOICES = (20, 50, 100)
 MAX_VALUES = 20  # values kept per facet parameter
 MAX_RADIUS_KM = 200
-COLLECT_LIMIT = 10_000  # ids of a radius search handed from statement to statement
+COLLECT_LIMIT = 20_000  # ids of a radius search handed from statement to statement
 DEFAULT_RADIUS_KM = 10
 DEPARTMENT_RE = re.compile(r"^(?:\d{2,3}|2A|2B)$")
 
@@ -129,6 +131,39 @@ def distance_km_expression(point: Point) -> Func:
     return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(h), Value(1.0)))
 
 
+class _GeoCells(Expression):
+    """PostgreSQL: the actor's grid cells overlap `cells` (served by the cells' GIN index,
+    which covers published actors; see coops.directory.geocells)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, cells: list[int]) -> None:
+        super().__init__()
+        self.cells = cells
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(Actor._meta.db_table)
+        lat, lon = (f"{table}.{connection.ops.quote_name(c)}" for c in ("latitude", "longitude"))
+        return f"{geocells.FUNCTION}({lat}, {lon}) && %s::bigint[]", [self.cells]
+
+
+class _IdIn(Expression):
+    """`id = ANY(%s)` with one array parameter: thousands of ids cost one value to send
+    and parse, where `IN (…)` costs one literal each."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(Actor._meta.db_table)
+        return f"{table}.{connection.ops.quote_name('id')} = ANY(%s)", [self.ids]
+
+
 def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QuerySet:
     """Bounding box on the indexed coordinates first, then the exact distance."""
     box = bounding_box(point, radius_km)
@@ -137,17 +172,17 @@ def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QueryS
     def dec(value: float) -> Decimal:
         return Decimal(str(round(value, 6)))
 
-    queryset = queryset.filter(
-        latitude__gte=dec(box.min_lat) - pad, latitude__lte=dec(box.max_lat) + pad
-    )
+    min_lat, max_lat = dec(box.min_lat) - pad, dec(box.max_lat) + pad
+    min_lon, max_lon = dec(box.min_lon) - pad, dec(box.max_lon) + pad
+    if connections[queryset.db].vendor == "postgresql":
+        cells = geocells.cells_covering(min_lat, max_lat, min_lon, max_lon)
+        if cells is not None:
+            queryset = queryset.filter(_GeoCells(cells))
+    queryset = queryset.filter(latitude__gte=min_lat, latitude__lte=max_lat)
     if box.min_lon <= box.max_lon:
-        queryset = queryset.filter(
-            longitude__gte=dec(box.min_lon) - pad, longitude__lte=dec(box.max_lon) + pad
-        )
+        queryset = queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
     else:  # across the antimeridian
-        queryset = queryset.filter(
-            Q(longitude__gte=dec(box.min_lon) - pad) | Q(longitude__lte=dec(box.max_lon) + pad)
-        )
+        queryset = queryset.filter(Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon))
     return queryset.alias(_distance=distance_km_expression(point)).filter(_distance__lte=radius_km)
 
 
@@ -240,21 +275,26 @@ class _Search:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
         self.text_applied = False
+        self.ranks: dict[int, float] | None = None  # collected ids and their text rank
         if collect and self.narrowed and connections[base.db].vendor == "postgresql":
             self._collect()
 
     def _collect(self) -> None:
-        """On PostgreSQL, intersect the text index and the radius box once and hand the
-        ids found to every later statement (facets, ranking, page), which would each
-        intersect them again. Skipped when more than COLLECT_LIMIT actors match."""
-        queryset = self.base
+        """On PostgreSQL, intersect the text index and the radius box once, with each
+        row's text rank, and hand the ids found to every later statement (facets, page),
+        which would each intersect them again; the ranks order the page without another
+        statement. Skipped when more than COLLECT_LIMIT actors match."""
+        queryset = self.base.order_by()
         if self.params.q:
-            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=False)
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: COLLECT_LIMIT + 1])
+            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=True)
+            rows = list(queryset.values_list("pk", "search_rank")[: COLLECT_LIMIT + 1])
+        else:
+            rows = [(pk, 0.0) for pk in queryset.values_list("pk", flat=True)[: COLLECT_LIMIT + 1]]
         # None found: keep the filters, as "id IN ()" has no SQL for the facet statement.
-        if 0 < len(ids) <= COLLECT_LIMIT:
-            self.base = Actor.objects.filter(pk__in=ids)
+        if 0 < len(rows) <= COLLECT_LIMIT:
+            self.base = Actor.objects.filter(_IdIn([pk for pk, _ in rows]))
             self.text_applied = bool(self.params.q)
+            self.ranks = dict(rows)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
@@ -317,6 +357,43 @@ def _for_cards(queryset: QuerySet, params: SearchParams) -> QuerySet:
     return queryset
 
 
+class _PreRanked:
+    """The results of a search whose ids were collected with their rank, best first, for
+    a Paginator: one statement for the ids passing the facet filters (none without
+    facet filters), one for the page's rows. Ties go to the smaller id."""
+
+    def __init__(self, search: _Search, *, rows: QuerySet) -> None:
+        self.search, self.rows = search, rows
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            ranks = self.search.ranks or {}
+            if self.search.conditions:
+                ids = list(self.search.matching().order_by().values_list("pk", flat=True))
+            else:
+                ids = list(ranks)
+            self._ids = sorted(ids, key=lambda pk: (-ranks.get(pk, 0.0), pk))
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list:
+        page = self.ids()[item]
+        by_pk = self.rows.filter(pk__in=page).in_bulk()
+        ranks = self.search.ranks or {}
+        found = []
+        for pk in page:
+            if pk in by_pk:
+                by_pk[pk].search_rank = ranks.get(pk, 0.0)
+                found.append(by_pk[pk])
+        return found
+
+
 class _CountedPaginator(Paginator):
     """A paginator told the number of rows (the facet statement counted them)."""
 
@@ -343,7 +420,9 @@ def actor_search(params: SearchParams) -> SearchResult:
     search = _Search(params, resolved, collect=True)
     sort = effective_sort(params)
 
-    if sort == SORT_RELEVANCE:
+    if sort == SORT_RELEVANCE and search.ranks is not None:
+        listing = _PreRanked(search, rows=_for_cards(Actor.objects.all(), params))
+    elif sort == SORT_RELEVANCE:
         listing = RankedResults(
             search.matching(text=False),
             params.q,

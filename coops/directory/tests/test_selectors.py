@@ -358,3 +358,19 @@ def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(db, mon
     assert result.total == 2
     kinds = {o.value: o.count for f in result.facets if f.param == "kind" for o in f.options}
     assert kinds == {"service": 1, "shop": 1}
+
+
+@pytest.mark.parametrize("limit", [1, 10_000])
+def test_collected_ranks_order_results_as_the_ranking_query_does(db, monkeypatch, limit):
+    from coops.directory.selectors import search as search_module
+
+    monkeypatch.setattr(search_module, "COLLECT_LIMIT", limit)
+    ActorFactory(name="Atelier vélo", description="Réparation")
+    ActorFactory(name="Vélo école", description="Vélo, vélo et encore vélo")
+    ActorFactory(name="Garage", description="Vélos et voitures", kind=ActorKind.SHOP)
+    ActorFactory(name="Boulangerie", description="Pain")
+    result = actor_search(SearchParams(q="velo", point=LILLE, radius_km=10, kinds=("service",)))
+    ranks = [a.search_rank for a in result.page]
+    assert ranks == sorted(ranks, reverse=True)
+    assert names(result)[0] == "Vélo école"
+    assert sorted(names(result)) == ["Atelier vélo", "Vélo école"]
