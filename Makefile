@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map clean-demo check-deploy
+.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map bench-governance clean-demo check-deploy
 
 help:
 	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-ledger  ledger transfers/s on PostgreSQL against a bare INSERT floor"
 	@echo "make bench-directory  directory search p95 and ratio to its raw SQL (ARGS=--postgres)"
 	@echo "make bench-map  directory map: KB and server time per zoom, ratio to a COUNT floor (ARGS=--postgres)"
+	@echo "make bench-governance  tallies of 100k ballots (majority judgment, Schulze) from SQL (ARGS=--postgres)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +74,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications ledger currency directory charter api
+APPS := core accounts groups notifications ledger currency directory charter governance api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup
@@ -93,6 +94,10 @@ bench-ledger: setup
 # Directory search: 100k actors on SQLite; add ARGS=--postgres for 1M on PostgreSQL
 bench-directory: setup
 	$(BIN)/python bench/directory.py $(ARGS)
+
+# Governance tallies: 100k ballots graded or ranked, counted from SQL (ARGS=--postgres)
+bench-governance: setup
+	$(BIN)/python bench/governance.py $(ARGS)
 
 # Directory map JSON at zooms 3-18 (same databases as bench-directory; ARGS=--postgres for 1M)
 bench-map: setup

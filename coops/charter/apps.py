@@ -55,3 +55,7 @@ class CharterConfig(AppConfig):
         register_merge_handler(
             "charter_signatures", move=move_signatures, describe=describe_signatures, order=10
         )
+
+        from .motions import register_charter_motion
+
+        register_charter_motion()

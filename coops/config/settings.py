@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "coops.currency",
     "coops.directory",
     "coops.charter",
+    "coops.governance",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,6 +19,7 @@ declares it once, in its AppConfig.ready()::
   receives the group as ``request.group`` and does not get the slug argument. Reverse
   with ``reverse("groups:<name>:<url name>", kwargs={"slug": group.slug, ...})``;
   name the module's home page "index" and the group page links to it.
+- On by default: ``on_by_default=True`` turns it on for every new group of a suitable kind.
 - Turning on and off: ``coops.groups.services.group_module_enable/disable`` (group
   administrators, from the group's settings page). Only registered names are accepted.
 - Roles: ``roles`` maps role names to labels; organisers grant them to active members
@@ -47,6 +48,8 @@ class Module:
     icon: str = ""
     # Group kinds it suits; empty means every kind.
     kinds: tuple[str, ...] = ()
+    # Turned on when a group (of a suitable kind) is created; administrators may turn it off.
+    on_by_default: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
@@ -70,6 +73,11 @@ def get_module(name: str) -> Module:
 
 def all_modules() -> list[Module]:
     return sorted(_MODULES.values(), key=lambda m: m.name)
+
+
+def default_modules(kind: str) -> list[Module]:
+    """The modules a new group of `kind` starts with."""
+    return [m for m in all_modules() if m.on_by_default and (not m.kinds or kind in m.kinds)]
 
 
 def module_choices() -> list[tuple[str, str]]:

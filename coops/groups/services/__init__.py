@@ -43,7 +43,9 @@ from .invitations import (
 )
 from .memberships import (
     membership_accept,
+    membership_admit_by_decision,
     membership_change_role,
+    membership_exclude_by_decision,
     membership_join,
     membership_leave,
     membership_refuse,
@@ -65,7 +67,9 @@ __all__ = [
     "invitation_url",
     "lock_group",
     "membership_accept",
+    "membership_admit_by_decision",
     "membership_change_role",
+    "membership_exclude_by_decision",
     "membership_join",
     "membership_leave",
     "membership_refuse",

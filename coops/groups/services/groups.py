@@ -21,6 +21,7 @@ from ..models import (
     Role,
     Visibility,
 )
+from ..modules import default_modules
 from ._base import (
     _forget,
     _lock_membership,
@@ -70,6 +71,10 @@ def group_create(
         now = timezone.now()
         Membership.objects.create(
             group=group, user=acting_user, role=Role.ADMIN, joined_at=now, decided_at=now
+        )
+        GroupModule.objects.bulk_create(
+            GroupModule(group=group, module=m.name, enabled_by=acting_user)
+            for m in default_modules(kind)
         )
         event_record(actor=acting_user, verb="group.created", target=group, parent=parent)
     _forget(acting_user)

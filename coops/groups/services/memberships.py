@@ -218,3 +218,60 @@ def membership_change_role(*, membership: Membership, role: str, acting_user) ->
         hooks.emit("group.role_changed", membership=m, old_role=old_role, acting_user=acting_user)
     _forget(m.user, acting_user)
     return m
+
+
+# --- Decided by the group (governance motions) ---------------------------------------------
+
+
+def membership_admit_by_decision(*, membership: Membership, decision: str, acting_user=None):
+    """Admit a pending request because the group decided so (for governance motions).
+
+    No user permission is checked: the caller applies a decision that was taken;
+    `decision` names it in the audit trail."""
+    with transaction.atomic():
+        group = lock_group(membership.group_id)
+        m = _lock_membership(membership, group)
+        if m.status != MembershipStatus.PENDING:
+            raise ValidationError(_("This request has already been decided."))
+        now = timezone.now()
+        m.status, m.joined_at, m.decided_at = MembershipStatus.ACTIVE, now, now
+        m.decided_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        _save(m)
+        event_record(
+            actor=acting_user,
+            verb="group.request_accepted",
+            target=group,
+            membership=m,
+            decision=decision,
+        )
+        hooks.emit(
+            "group.request_decided", membership=m, accepted=True, reason="", acting_user=acting_user
+        )
+        hooks.emit("group.member_joined", membership=m, acting_user=acting_user)
+    _forget(m.user)
+    return m
+
+
+def membership_exclude_by_decision(*, membership: Membership, decision: str, acting_user=None):
+    """Exclude an active member because the group decided so (for governance motions);
+    the last administrator cannot be excluded."""
+    with transaction.atomic():
+        group = lock_group(membership.group_id)
+        m = _lock_membership(membership, group)
+        if not m.is_active:
+            raise ValidationError(_("This person is not a member of this group."))
+        _last_admin_error(m, group, _("The last administrator of a group cannot be removed."))
+        m.decided_at = timezone.now()
+        m.decided_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        old_role = _end(m)
+        event_record(
+            actor=acting_user,
+            verb="group.member_removed",
+            target=group,
+            membership=m,
+            role=old_role,
+            decision=decision,
+        )
+        hooks.emit("group.member_removed", membership=m, acting_user=acting_user)
+    _forget(m.user)
+    return m

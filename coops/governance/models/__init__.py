@@ -1,0 +1,55 @@
+"""Governance: how each group decides (assemblies, agendas, proposals, ballots, colleges,
+proxies). See the modules for each part."""
+
+from .assemblies import (
+    AgendaItem,
+    AgendaItemStatus,
+    Assembly,
+    AssemblyStatus,
+    Attendance,
+    AttendanceStatus,
+    SpeakingRequest,
+    SpeakingStatus,
+)
+from .proposals import (
+    FINAL_STATUSES,
+    OPTION_METHODS,
+    Ballot,
+    BallotChange,
+    BallotMark,
+    Method,
+    Proposal,
+    ProposalOption,
+    ProposalStatus,
+    ProposalVersion,
+    QuorumRule,
+    Voter,
+)
+from .settings import College, CollegeMember, GroupGovernance, Proxy
+
+__all__ = [
+    "FINAL_STATUSES",
+    "OPTION_METHODS",
+    "AgendaItem",
+    "AgendaItemStatus",
+    "Assembly",
+    "AssemblyStatus",
+    "Attendance",
+    "AttendanceStatus",
+    "Ballot",
+    "BallotChange",
+    "BallotMark",
+    "College",
+    "CollegeMember",
+    "GroupGovernance",
+    "Method",
+    "Proposal",
+    "ProposalOption",
+    "ProposalStatus",
+    "ProposalVersion",
+    "Proxy",
+    "QuorumRule",
+    "SpeakingRequest",
+    "SpeakingStatus",
+    "Voter",
+]
