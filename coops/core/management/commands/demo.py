@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from coops.core.demo import DEMO_PASSWORD, DemoContext, demo_steps
 from coops.core.models import Event
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             self._print_logins(Event.objects.filter(verb=MARKER).latest("created_at").data)
             return
         ctx = DemoContext(log=lambda line: self.stdout.write(f"  {line}"))
-        with transaction.atomic():
+        # Texts the services write (agenda items, outcomes…) are in the site's language,
+        # as when the territory's organisers use it.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             for step in demo_steps():
                 self.stdout.write(f"demo: {step.name}")
                 step.load(ctx)
