@@ -24,12 +24,23 @@ from .models import (
     AssemblyStatus,
     Attendance,
     AttendanceStatus,
+    Proposal,
     ProposalOption,
 )
 from .selectors.assemblies import Quorum, assembly_quorum
 from .selectors.tally import outcome_texts
 
 MOTION = "governance.approve_minutes"
+
+
+@dataclass
+class CounterMinutes:
+    """A counter-proposal given with a block of the vote, and what became of it."""
+
+    title: str
+    method: str
+    status: str
+    summary: str
 
 
 @dataclass
@@ -43,6 +54,7 @@ class VoteMinutes:
     counts: list[tuple[str, int]]
     winners: list[str]
     summary: str
+    counter_proposals: list[CounterMinutes] = field(default_factory=list)
 
 
 @dataclass
@@ -94,7 +106,22 @@ def _positions(method: str) -> dict[str, str]:
         return {}
 
 
-def _vote(proposal, options: dict[int, str]) -> VoteMinutes:
+def _counter_ids(proposal) -> list[int]:
+    """The counter-proposals given with the blocks of a decided vote, in ballot order."""
+    blocks = (proposal.outcome or {}).get("blocks") or []
+    return [b[1] for b in blocks if isinstance(b, list) and len(b) > 1 and b[1]]
+
+
+def _counter(proposal) -> CounterMinutes:
+    return CounterMinutes(
+        title=proposal.title,
+        method=proposal.get_method_display(),
+        status=proposal.get_status_display(),
+        summary=outcome_texts(proposal).summary if proposal.is_final else "",
+    )
+
+
+def _vote(proposal, options: dict[int, str], counters: dict[int, Any]) -> VoteMinutes:
     outcome = proposal.outcome or {}
     counts = outcome.get("counts") or {}
     positions = counts.get("positions") if isinstance(counts, dict) else None
@@ -117,17 +144,22 @@ def _vote(proposal, options: dict[int, str]) -> VoteMinutes:
         counts=lines,
         winners=winners,
         summary=outcome_texts(proposal).summary if proposal.is_final else "",
+        counter_proposals=[
+            _counter(counters[pk]) for pk in dict.fromkeys(_counter_ids(proposal)) if pk in counters
+        ],
     )
 
 
 def minutes_of(assembly: Assembly) -> Minutes:
-    """The minutes of `assembly` in the active language: four queries."""
+    """The minutes of `assembly` in the active language: four queries, and a fifth when
+    a vote was blocked with counter-proposals (listed with what became of them)."""
     group = assembly.group
     zone = ZoneInfo(group.time_zone)
     minutes = Minutes(
         assembly=assembly,
         group=group,
-        date=_local(assembly.starts_at, zone, "DATE_FORMAT"),
+        # The day it was held, like its times (an assembly may open before its day).
+        date=_local(assembly.started_at or assembly.starts_at, zone, "DATE_FORMAT"),
         starts=_local(assembly.started_at or assembly.starts_at, zone, "TIME_FORMAT"),
         ends=_local(assembly.closed_at or assembly.ends_at, zone, "TIME_FORMAT"),
         place=assembly.place,
@@ -162,6 +194,12 @@ def minutes_of(assembly: Assembly) -> Minutes:
         if with_options
         else {}
     )
+    counter_ids = {pk for i in items if i.proposal for pk in _counter_ids(i.proposal)}
+    counters = (
+        {p.pk: p for p in Proposal.objects.filter(pk__in=counter_ids, group=group)}
+        if counter_ids
+        else {}
+    )
     for number, item in enumerate(items, start=1):
         minutes.items.append(
             ItemMinutes(
@@ -172,7 +210,7 @@ def minutes_of(assembly: Assembly) -> Minutes:
                 proposed_by=item.proposed_by.public_name if item.proposed_by else "",
                 notes=item.notes,
                 outcome=item.outcome,
-                vote=_vote(item.proposal, options) if item.proposal else None,
+                vote=_vote(item.proposal, options, counters) if item.proposal else None,
             )
         )
     return minutes
@@ -222,6 +260,15 @@ def vote_lines(vote: VoteMinutes) -> list[str]:
         lines.append(_("Chosen: %(options)s") % {"options": ", ".join(vote.winners)})
     if vote.summary:
         lines.append(vote.summary)
+    for counter in vote.counter_proposals:
+        line = _("Counter-proposal: %(title)s — %(method)s — %(status)s") % {
+            "title": counter.title,
+            "method": counter.method,
+            "status": counter.status,
+        }
+        lines.append(line)
+        if counter.summary:
+            lines.append(counter.summary)
     return lines
 
 
