@@ -18,7 +18,7 @@ help:
 	@echo "make bench-ledger  ledger transfers/s on PostgreSQL against a bare INSERT floor"
 	@echo "make bench-directory  directory search p95 and ratio to its raw SQL (ARGS=--postgres)"
 	@echo "make bench-map  directory map: KB and server time per zoom, ratio to a COUNT floor (ARGS=--postgres)"
-	@echo "make bench-governance  tallies of 100k ballots (majority judgment, Schulze) from SQL (ARGS=--postgres)"
+	@echo "make bench-governance  tallies of 100k ballots (majority judgment, Schulze): from SQL, then proposal_tally on the app's tables (ARGS=--postgres)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,7 @@ bench-directory: setup
 # Governance tallies: 100k ballots graded or ranked, counted from SQL (ARGS=--postgres)
 bench-governance: setup
 	$(BIN)/python bench/governance.py $(ARGS)
+	$(BIN)/python bench/governance_app.py $(ARGS)
 
 # Directory map JSON at zooms 3-18 (same databases as bench-directory; ARGS=--postgres for 1M)
 bench-map: setup

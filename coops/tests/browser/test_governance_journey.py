@@ -29,7 +29,6 @@ from coops.governance.models import (
     ProposalStatus,
     SpeakingRequest,
 )
-from coops.governance.services.agenda import cutoff_text
 from coops.governance.tests.factories_proposals import enable_governance
 from coops.groups.models import Role
 from coops.groups.tests.factories import GroupFactory, MembershipFactory
@@ -80,8 +79,8 @@ def flash(page):
 
 
 def fr_cutoff(assembly: Assembly) -> str:
-    with translation.override("fr"):
-        return cutoff_text(assembly)
+    """The agenda's cut-off as the French pages print it."""
+    return local(assembly.agenda_closes_at)
 
 
 def answer(page, title: str, position: str) -> None:
