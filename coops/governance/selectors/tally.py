@@ -90,38 +90,51 @@ def _position_aggregates(proposal: Proposal, method, options, settings) -> dict:
 
 
 def _option_aggregates(proposal: Proposal, options: list[str]) -> dict:
-    """Option methods: each college's aggregate computed from SQL, without loading one
-    object per mark: GROUP BY for grades, dots and scores; the ranks streamed in ballot
-    order for the pairwise matrix (bench/governance.py measures both at 100k ballots)."""
-    counted = _ballots(proposal).values("college_id").annotate(n=Count("pk"))
-    ballots = {row["college_id"]: row["n"] for row in counted}
-    method = proposal.method
+    """Option methods: the aggregate computed from SQL (per college when weighted),
+    without loading one object per mark: GROUP BY for grades, dots and scores; the ranks
+    streamed in ballot order for the pairwise matrix (bench/governance_app.py)."""
+    method, weighted = proposal.method, proposal.weighted
+    if weighted:
+        counted = _ballots(proposal).values("college_id").annotate(n=Count("pk"))
+        ballots = {row["college_id"]: row["n"] for row in counted}
+    else:
+        ballots = {None: _ballots(proposal).count()}
     result: dict[int | None, dict] = {}
-    if method == Method.SCHULZE:
+    marks = _marks(proposal)
+    if method == Method.SCHULZE and weighted:
         rows = (
-            _marks(proposal)
-            .order_by("ballot__college_id", "ballot_id")
+            marks.order_by("ballot__college_id", "ballot_id")
             .values_list("ballot__college_id", "ballot_id", "option_id", "value")
-            .iterator(chunk_size=10_000)
+            .iterator(chunk_size=20_000)
         )
         for college_id, group in groupby(rows, key=itemgetter(0)):
             result[college_id] = schulze.pairwise_from_rows(
                 (row[1:] for row in group), options=options, ballots=ballots.get(college_id, 0)
             )
+    elif method == Method.SCHULZE:
+        rows = (
+            marks.order_by("ballot_id")
+            .values_list("ballot_id", "option_id", "value")
+            .iterator(chunk_size=20_000)
+        )
+        result[None] = schulze.pairwise_from_rows(rows, options=options, ballots=ballots[None])
     else:
+        columns = ["ballot__college_id"] if weighted else []
         grouped = (
-            _marks(proposal)
-            .values_list("ballot__college_id", "option_id", "value")
+            marks.values_list(*columns, "option_id", "value")
             .annotate(n=Count("pk"), total=Sum("value"))
             .order_by()
         )
         per_college: dict[int | None, list[tuple]] = defaultdict(list)
-        for college_id, option_id, value, n, total in grouped:
+        for row in grouped:
+            college_id = row[0] if weighted else None
+            option_id, value, n, total = row[-4:]
             per_college[college_id].append((str(option_id), value, n, total))
         for college_id, rows in per_college.items():
             result[college_id] = _from_groups(method, rows, options, ballots.get(college_id, 0))
-    for college_id, n in ballots.items():  # ballots without any mark (blank)
-        result.setdefault(college_id, _from_groups(method, [], options, n))
+    for college_id, n in ballots.items():  # no mark at all (blank ballots, or none cast)
+        if n:
+            result.setdefault(college_id, _from_groups(method, [], options, n))
     return result
 
 
