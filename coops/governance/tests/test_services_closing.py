@@ -287,3 +287,37 @@ def test_a_vote_racing_with_closing_is_counted_or_refused(pg):
             assert proposal.outcome["participants"] == 0
             assert proposal.status == ProposalStatus.REJECTED
         assert Ballot.objects.filter(proposal=proposal).count() == proposal.outcome["participants"]
+
+
+def test_an_adopted_admission_makes_a_member(council):
+    pending = MembershipFactory(group=council.group, status=MembershipStatus.PENDING)
+    proposal = opened(
+        council.group,
+        council.organiser,
+        motion_type="groups.admit_member",
+        motion_data={"membership": pending.pk},
+    )
+    _cast(proposal, council.alice, position="agree")
+    _closed(proposal, council.organiser)
+    pending.refresh_from_db()
+    assert pending.status == MembershipStatus.ACTIVE
+    event = Event.objects.get(verb="group.request_accepted")
+    assert event.data["decision"] == f"Decision “{proposal.title}” (proposal {proposal.pk})"
+
+
+def test_an_exclusion_by_consensus_removes_the_member(council):
+    carol = Membership.objects.get(group=council.group, user=council.carol)
+    proposal = opened(
+        council.group,
+        council.organiser,
+        method=Method.CONSENSUS,
+        motion_type="groups.exclude_member",
+        motion_data={"membership": carol.pk},
+    )
+    for user in (council.alice, council.bob):
+        _cast(proposal, user, position="agree")
+    _cast(proposal, council.carol, position="disagree")  # disagreeing is not blocking
+    proposal = _closed(proposal, council.organiser)
+    assert proposal.status == ProposalStatus.ADOPTED
+    carol.refresh_from_db()
+    assert carol.status == MembershipStatus.LEFT
