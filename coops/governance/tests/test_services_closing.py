@@ -283,7 +283,7 @@ def test_a_vote_racing_with_closing_is_counted_or_refused(pg):
             assert proposal.status == ProposalStatus.ADOPTED
         else:
             assert isinstance(cast, ValidationError), cast
-            assert cast.messages == ["This vote is closed."]
+            assert cast.messages == [fr("This vote is closed.")]  # threads speak French
             assert proposal.outcome["participants"] == 0
             assert proposal.status == ProposalStatus.REJECTED
         assert Ballot.objects.filter(proposal=proposal).count() == proposal.outcome["participants"]
