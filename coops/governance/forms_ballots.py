@@ -28,18 +28,17 @@ def _field_name(option_pk: int) -> str:
 class BallotForm(forms.Form):
     """What every ballot shares: whom the answer is for."""
 
-    def __init__(self, *args, proposal: Proposal, givers=(), **kwargs) -> None:
+    def __init__(self, *args, proposal: Proposal, givers=(), for_self=True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         self.givers = {str(user.pk): user for user in givers}
         if self.givers:
+            # "Myself" only for a voter: a holder who was not one answers for givers only.
+            mine = [("", _("Myself"))] if for_self else []
             self.fields["voter"] = forms.ChoiceField(
                 label=_("Answer for"),
-                required=False,
-                choices=[
-                    ("", _("Myself")),
-                    *((pk, u.public_name) for pk, u in self.givers.items()),
-                ],
+                required=not for_self,
+                choices=[*mine, *((pk, u.public_name) for pk, u in self.givers.items())],
             )
 
     def chosen_voter(self):
@@ -166,12 +165,25 @@ def ballot_initial(proposal: Proposal, ballot: Ballot | None) -> dict:
 
 
 def ballot_form(
-    proposal: Proposal, data=None, *, options=(), givers=(), counter_proposals=(), initial=None
+    proposal: Proposal,
+    data=None,
+    *,
+    options=(),
+    givers=(),
+    counter_proposals=(),
+    initial=None,
+    for_self=True,
 ) -> BallotForm:
-    """The ballot form fitting the proposal's method."""
+    """The ballot form fitting the proposal's method; `for_self` when the reader is a
+    voter themself (else they answer only for the members whose proxy they hold)."""
     if proposal.uses_options:
         return OptionsBallotForm(
-            data, proposal=proposal, options=options, givers=givers, initial=initial
+            data,
+            proposal=proposal,
+            options=options,
+            givers=givers,
+            initial=initial,
+            for_self=for_self,
         )
     return PositionsBallotForm(
         data,
@@ -179,4 +191,5 @@ def ballot_form(
         givers=givers,
         counter_proposals=counter_proposals,
         initial=initial,
+        for_self=for_self,
     )

@@ -524,3 +524,20 @@ def test_a_weighted_vote_shows_each_college_and_the_quorum(world):
         ) % {"needed": 2, "took_part": took_part}
     assert quorum in text
     assert fr("%(n)s of %(total)s voters answered.") % {"n": 3, "total": 3} in text
+
+
+def test_a_holder_who_is_not_a_voter_answers_only_for_the_giver(world):
+    world.newcomer = MembershipFactory(group=world.group).user  # joined after the opening
+    proxy_give(
+        group=world.group, acting_user=world.admin, holder=world.newcomer, proposal=world.open
+    )
+    text = page(world.client("newcomer").get(url(world.group, "proposal", pk=world.open.pk)))
+    assert f'<option value="{world.admin.pk}">{world.admin.public_name}</option>' in text
+    assert f'<option value="">{fr("Myself")}</option>' not in text
+    before = _snapshot()
+    response = _vote(world, "newcomer", position="agree")  # no one chosen
+    assert response.status_code == 200
+    assert _snapshot() == before
+    _vote(world, "newcomer", voter=str(world.admin.pk), position="agree")
+    ballot = Ballot.objects.get()
+    assert (ballot.voter, ballot.cast_by) == (world.admin, world.newcomer)

@@ -48,6 +48,7 @@ def _form_for(proposal: Proposal, page, data=None):
         givers=[giver for giver, _answered in page.givers],
         counter_proposals=page.counter_proposals,
         initial=None if data is not None else ballot_initial(proposal, page.my_ballot),
+        for_self=page.is_voter,
     )
 
 
@@ -99,6 +100,7 @@ def proposal_vote(request: HttpRequest, pk: int) -> HttpResponse:
         options=list(proposal.options.all()),
         givers=[giver for giver, _answered in page.givers],
         counter_proposals=page.counter_proposals,
+        for_self=page.is_voter,
     )
     if form.is_valid():
         voter = form.chosen_voter()
