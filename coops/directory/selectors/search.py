@@ -274,8 +274,7 @@ class _Search:
         if self.narrowed:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
-        self.text_applied = False
-        self.ranks: dict[int, float] | None = None  # collected ids and their text rank
+        self.ranks: dict[int, float] | None = None  # ids collected with the text, and ranks
         if collect and self.narrowed and connections[base.db].vendor == "postgresql":
             self._collect()
 
@@ -285,16 +284,22 @@ class _Search:
         which would each intersect them again; the ranks order the page without another
         statement. Skipped when more than COLLECT_LIMIT actors match."""
         queryset = self.base.order_by()
+        ranks = None
         if self.params.q:
             queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=True)
-            rows = list(queryset.values_list("pk", "search_rank")[: COLLECT_LIMIT + 1])
+            ranks = dict(queryset.values_list("pk", "search_rank")[: COLLECT_LIMIT + 1])
+            ids = list(ranks)
         else:
-            rows = [(pk, 0.0) for pk in queryset.values_list("pk", flat=True)[: COLLECT_LIMIT + 1]]
+            ids = list(queryset.values_list("pk", flat=True)[: COLLECT_LIMIT + 1])
         # None found: keep the filters, as "id IN ()" has no SQL for the facet statement.
-        if 0 < len(rows) <= COLLECT_LIMIT:
-            self.base = Actor.objects.filter(_IdIn([pk for pk, _ in rows]))
-            self.text_applied = bool(self.params.q)
-            self.ranks = dict(rows)
+        if 0 < len(ids) <= COLLECT_LIMIT:
+            self.base = Actor.objects.filter(_IdIn(ids))
+            self.ranks = ranks  # with the text applied, they order the relevance page
+
+    @property
+    def text_applied(self) -> bool:
+        """The collected ids already passed the text (their ranks were kept)."""
+        return self.ranks is not None
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text

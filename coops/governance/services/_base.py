@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import connections, router
 
+from coops.groups.models import Membership, MembershipStatus
+
 from ..models import GroupGovernance
 
 
@@ -24,6 +26,15 @@ def share_lock(model: type, pk: Any) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [pk])  # noqa: S608
+
+
+def active_member_ids(group) -> list[int]:
+    """The ids of the group's active members (voters, convocations, attendance)."""
+    return list(
+        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def governance_of(group) -> GroupGovernance:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 
 from coops.core.audit import event_record
 from coops.core.permissions import require
-from coops.groups.models import Membership, MembershipStatus
 from coops.notifications.services import notify
 
 from ..convocation import convocation_send
@@ -32,7 +31,7 @@ from ..models import (
     SpeakingRequest,
     SpeakingStatus,
 )
-from ._base import governance_of, lock_objects
+from ._base import active_member_ids, governance_of, lock_objects
 
 KIND_ASSEMBLY = "governance.assembly"
 KINDS = {
@@ -77,14 +76,6 @@ def when_text(assembly: Assembly) -> str:
 
 def group_zone(group) -> ZoneInfo:
     return ZoneInfo(group.time_zone)
-
-
-def active_member_ids(group) -> list[int]:
-    return list(
-        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 def _transition(assembly: Assembly, to: str, *, acting_user: Any, **data: Any) -> Assembly:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from coops.core.audit import event_record
-from coops.groups.models import Membership, MembershipStatus
 from coops.notifications.services import notify
 
 from ..methods import get_method
@@ -35,7 +34,7 @@ from ..models import (
     Voter,
 )
 from ..motions import get_motion
-from ._base import lock_objects
+from ._base import active_member_ids, lock_objects
 
 DEFAULT_DURATION = timedelta(days=7)
 MIN_OPTIONS = 2
@@ -282,11 +281,7 @@ def proposal_open(*, proposal: Proposal, acting_user: Any) -> Proposal:
         proposal.opens_at = now
         proposal.closes_at = proposal.closes_at or now + DEFAULT_DURATION
         proposal.save(update_fields=["opens_at", "closes_at"])
-        users = list(
-            Membership.objects.filter(
-                group_id=proposal.group_id, status=MembershipStatus.ACTIVE
-            ).values_list("user_id", flat=True)
-        )
+        users = active_member_ids(proposal.group)
         colleges = dict(
             CollegeMember.objects.filter(group_id=proposal.group_id).values_list(
                 "user_id", "college_id"

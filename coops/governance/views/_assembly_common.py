@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
 
-from coops.core.permissions import can, require
+from coops.core.permissions import require
 
 from ..models import AgendaItem, Assembly
-
-
-def url(request: HttpRequest, name: str, **kwargs) -> str:
-    return reverse(f"groups:governance:{name}", kwargs={"slug": request.group.slug, **kwargs})
 
 
 def assembly_or_404(request: HttpRequest, pk: int, action: str = "governance.view") -> Assembly:
@@ -54,16 +46,3 @@ def refuse(request: HttpRequest, exc: ValidationError, to: str) -> HttpResponse:
     for message in exc.messages:
         messages.error(request, message)
     return redirect(to)
-
-
-def render_page(
-    request: HttpRequest, template: str, *, http_status: int = 200, **context
-) -> HttpResponse:
-    """Render in the group's time zone, with what every assembly page needs."""
-    group = request.group
-    context.update(
-        group=group,
-        can_organise=can(request.user, "governance.organise", group),
-    )
-    with timezone.override(ZoneInfo(group.time_zone)):
-        return render(request, f"governance/{template}", context, status=http_status)

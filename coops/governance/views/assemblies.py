@@ -23,14 +23,8 @@ from ..services import agenda as agenda_services
 from ..services import assemblies as services
 from ..services.agenda import cutoff_text
 from . import assembly_minutes, assembly_room
-from ._assembly_common import (
-    assembly_or_404,
-    form_error,
-    item_or_404,
-    refuse,
-    render_page,
-    url,
-)
+from ._assembly_common import assembly_or_404, form_error, item_or_404, refuse
+from ._common import render_page, url
 
 
 @login_required
@@ -135,7 +129,7 @@ def _detail(request: HttpRequest, assembly, form=None, refused_late: bool = Fals
     return render_page(
         request,
         "assembly_detail.html",
-        http_status=status,
+        status=status,
         assembly=assembly,
         items=agenda_of(assembly=assembly),
         quorum=assembly_quorum(assembly=assembly),

@@ -17,7 +17,8 @@ from ..minutes_pdf import minutes_pdf as pdf_of
 from ..models import AssemblyStatus, Proposal
 from ..selectors.assemblies import assembly_next
 from ..services import agenda as agenda_services
-from ._assembly_common import assembly_or_404, refuse, render_page, url
+from ._assembly_common import assembly_or_404, refuse
+from ._common import render_page, url
 
 
 @login_required

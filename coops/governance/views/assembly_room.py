@@ -25,15 +25,8 @@ from ..selectors.assemblies import assembly_quorum, attendance_sheet, live_items
 from ..services import agenda as agenda_services
 from ..services import attendance as attendance_services
 from ..services import speaking as speaking_services
-from ._assembly_common import (
-    assembly_or_404,
-    form_error,
-    is_htmx,
-    item_or_404,
-    refuse,
-    render_page,
-    url,
-)
+from ._assembly_common import assembly_or_404, form_error, is_htmx, item_or_404, refuse
+from ._common import render_page, url
 
 # --- Attendance ------------------------------------------------------------------------------
 
@@ -75,7 +68,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         # A holder must be present: only present members are offered.
         present=[r.user for r in rows if r.attendance and r.attendance.status == "present"],
         editable=assembly.status in (AssemblyStatus.SCHEDULED, AssemblyStatus.IN_PROGRESS),
-        http_status=status,
+        status=status,
     )
 
 

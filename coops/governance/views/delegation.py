@@ -25,7 +25,7 @@ from ..selectors.delegation import (
     proxy_scopes,
 )
 from ..services import delegation as services
-from ._proposal_common import in_group_zone, render_page, url
+from ._common import in_group_zone, render_page, url
 
 
 def _proxy_form(request: HttpRequest, data=None) -> ProxyForm:

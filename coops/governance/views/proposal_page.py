@@ -22,14 +22,8 @@ from ..selectors.tally import outcome_texts
 from ..services import proposals as proposal_services
 from ..services.ballots import ballot_block_with_counter_proposal, ballot_cast
 from ..services.closing import proposal_close
-from ._proposal_common import (
-    in_group_zone,
-    may_steer,
-    proposal_or_404,
-    render_page,
-    require_steer,
-    url,
-)
+from ._common import in_group_zone, render_page, url
+from ._proposal_common import may_steer, proposal_or_404, require_steer
 
 AMENDABLE = (Method.CONSENT, Method.CONSENSUS)
 

@@ -20,13 +20,8 @@ from ..models import ProposalStatus
 from ..selectors.proposals import proposals_page, visible_proposals
 from ..services import proposals as services
 from . import proposal_page
-from ._proposal_common import (
-    in_group_zone,
-    proposal_or_404,
-    render_page,
-    require_steer,
-    url,
-)
+from ._common import in_group_zone, render_page, url
+from ._proposal_common import proposal_or_404, require_steer
 
 
 @login_required

@@ -12,7 +12,7 @@ from coops.core.permissions import require
 
 from ..forms_proposals import RegisterFilterForm
 from ..selectors.register import register_groups, register_page, register_years
-from ._proposal_common import in_group_zone, render_page
+from ._common import in_group_zone, render_page
 
 
 @login_required
