@@ -74,7 +74,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications ledger currency directory charter governance api
+APPS := core accounts groups notifications ledger currency directory charter governance ondemand carpool api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "coops.directory",
     "coops.charter",
     "coops.governance",
+    "coops.ondemand",
+    "coops.carpool",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -147,10 +147,11 @@ class ProposalForm(forms.Form):
             kwargs.setdefault("initial", self.initial_from(proposal))
         super().__init__(*args, **kwargs)
         self.group = group
+        self.proposal = proposal
         self.fields["method"].initial = Method.CONSENT
         if not group.colleges.exists():
             del self.fields["weighted"]
-        motions = motion_choices(group)
+        motions = motion_choices(group, keep=proposal.motion_type if proposal else "")
         self.fields["motion_type"].choices = [("", _("None: the decision is recorded")), *motions]
         members = Membership.objects.filter(group=group).select_related("user")
         members = members.order_by("user__display_name", "user__email", "pk")
@@ -212,6 +213,9 @@ class ProposalForm(forms.Form):
             return {"membership": d[name].pk}
         if motion == CHARTER_MOTION:
             return {"version": d.get("motion_version")}
+        if self.proposal is not None and motion == self.proposal.motion_type:
+            # A motion with its own form (federation rules…): its data stays as it was.
+            return dict(self.proposal.motion_data or {})
         return {}
 
     def clean(self):

@@ -12,6 +12,7 @@ motion types from AppConfig.ready()::
         describe=describe_version,       # (data) -> one translated line for pages
         required_methods=(),             # e.g. ("consensus",) to exclude a member
         group_kinds=(),                  # the group kinds it suits; empty means all
+        own_form=False,                  # True: proposed from the app's own page
     ))
 """
 
@@ -35,6 +36,9 @@ class MotionType:
     describe: Callable[[dict], str] | None = None
     required_methods: tuple[str, ...] = ()
     group_kinds: tuple[str, ...] = ()
+    # Proposed from the owning app's own page (its data needs that app's form): the
+    # generic proposal form does not offer it, and keeps its data through edits.
+    own_form: bool = False
 
     def clean(self, *, group, method: str, data: Mapping) -> dict:
         """The motion's data checked for `group` and `method`, or a ValidationError."""
@@ -80,9 +84,12 @@ def all_motions() -> list[MotionType]:
     return sorted(_MOTIONS.values(), key=lambda m: m.name)
 
 
-def motion_choices(group=None) -> list[tuple[str, str]]:
+def motion_choices(group=None, *, keep: str = "") -> list[tuple[str, str]]:
+    """The motions the generic proposal form offers for `group`, plus `keep` (the
+    motion of the proposal being edited, even one with its own form)."""
     return [
         (m.name, str(m.label))
         for m in all_motions()
-        if group is None or not m.group_kinds or group.kind in m.group_kinds
+        if m.name == keep
+        or (not m.own_form and (group is None or not m.group_kinds or group.kind in m.group_kinds))
     ]

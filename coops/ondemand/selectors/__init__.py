@@ -1,0 +1,1 @@
+"""Reads of the on-demand app, one module per part."""

@@ -1,0 +1,3 @@
+"""Pages: dashboards."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: dispatch."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: rules."""
+
+urlpatterns: list = []

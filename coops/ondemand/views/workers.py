@@ -1,0 +1,3 @@
+"""Pages: workers."""
+
+urlpatterns: list = []
