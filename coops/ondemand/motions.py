@@ -62,7 +62,8 @@ def _parse(name: str, value: Any) -> Any:
             ) from None
         if not number.is_finite():
             raise ValidationError(_("%(rule)s: give a number.") % {"rule": rule_label(name)})
-        return number
+        places = FederationRules._meta.get_field(name).decimal_places
+        return number.quantize(Decimal(1).scaleb(-places))
     if name in INTEGER_RULES:
         try:
             return int(value)
