@@ -8,6 +8,7 @@ class OndemandConfig(AppConfig):
     verbose_name = _("Worker-owned services")
 
     def ready(self) -> None:
+        from coops.accounts.personal_data import register_personal_data
         from coops.groups.modules import Module, register_module
 
         from . import permissions  # noqa: F401  (registers the on-demand rules)
@@ -16,6 +17,9 @@ class OndemandConfig(AppConfig):
 
         register_kinds()
         register_motions()
+        from . import personal_data
+
+        register_personal_data("ondemand", export=personal_data.export, erase=personal_data.erase)
 
         from coops.core.demo import register_demo_step
 

@@ -31,6 +31,9 @@ def enable_module(group) -> None:
 class FederationFactory(GroupFactory):
     """A workers' federation with the on-demand module on."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     name = factory.Sequence(lambda n: f"Coursiers solidaires {n}")
     slug = factory.Sequence(lambda n: f"coursiers-{n}")
     kind = GroupKind.FEDERATION

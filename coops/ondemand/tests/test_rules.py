@@ -249,7 +249,7 @@ def test_proposing_nothing_new_is_refused_on_the_form(personas):
                 "dispatch_radius_km",
                 "offer_timeout_seconds",
             )
-        },  # fmt: skip
+        },
         "require_charter": "on",
         "require_dues": "on",
     }
