@@ -6,6 +6,7 @@ pytest-django's live server. Playwright's own browser download is not used.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import tempfile
@@ -157,6 +158,18 @@ def page(new_page):
 
 
 # --- journeys' building blocks -----------------------------------------------------------
+
+
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
+)
+TILES = "https://tile.openstreetmap.org/**"
+
+
+def offline_tiles(page):
+    """Map tiles are answered locally (a blank image): no network in tests."""
+    page.route(TILES, lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"))
+    return page
 
 
 def tr(message: str, language: str = "fr", **params) -> str:

@@ -6,7 +6,6 @@ no serious accessibility issue on the submission form and the published page."""
 
 from __future__ import annotations
 
-import base64
 from decimal import Decimal
 
 import pytest
@@ -28,6 +27,7 @@ from coops.tests.browser.conftest import (
     console_problems,
     link_in,
     login,
+    offline_tiles,
     signup,
     tr,
     unread_badge,
@@ -37,22 +37,10 @@ from coops.tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
-)
 EMAIL = "nadia.benali@example.org"
 NAME = "Épicerie coopérative Les Écureuils"
 SEARCH = "epicerie les ecureuils"  # what a visitor types: no accent, no capital
 REASON = "Épicerie vérifiée : SIRET et adresse conformes."
-
-
-def offline_tiles(page):
-    """Map tiles are answered locally (a blank image): no network in tests."""
-    page.route(
-        "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"),
-    )
-    return page
 
 
 def found(n: int) -> str:

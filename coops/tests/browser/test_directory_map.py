@@ -2,7 +2,6 @@
 links to the actor, the widget's links in a new tab, the actor page's marker; no CSP
 refusal, no serious accessibility issue. Tiles are answered locally (a blank image)."""
 
-import base64
 import re
 from decimal import Decimal
 
@@ -11,14 +10,9 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from coops.directory.tests.factories import ActorFactory, SectorFactory
-from coops.tests.browser.conftest import axe_check, console_problems, tr
+from coops.tests.browser.conftest import BLANK_TILE, TILES, axe_check, console_problems, tr
 
 pytestmark = pytest.mark.browser
-
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
-)
-TILES = "https://tile.openstreetmap.org/**"
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ refusal, no serious accessibility issue."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
@@ -14,23 +12,11 @@ from playwright.sync_api import expect
 from coops.accounts.tests.factories import UserFactory
 from coops.directory.models import Actor, ActorChange, ActorStatus, ChangeStatus
 from coops.directory.tests.factories import ActorFactory, SectorFactory
-from coops.tests.browser.conftest import axe_check, console_problems, tr
+from coops.tests.browser.conftest import axe_check, console_problems, offline_tiles, tr
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
-)
-
-
-def offline_tiles(page):
-    """The actor page shows a map: its tiles are answered locally (a blank image)."""
-    page.route(
-        "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"),
-    )
-    return page
 
 
 @pytest.fixture
