@@ -87,6 +87,31 @@ def configure(args) -> str:
     return where
 
 
+def app_database(*, postgres: bool, fresh: bool, pg_name: str, sqlite_file: str) -> str:
+    """Point the app benchmarks (bench/run.py's Django set-up) at their own scratch
+    database, PostgreSQL `pg_name` or var/bench/`sqlite_file`, set Django up, and say
+    where it is. `fresh` starts it over."""
+    from bench import run as pages_bench
+
+    if postgres:
+        given = urlsplit(os.environ.get("DATABASE_URL", PG_SERVER))
+        if given.scheme not in ("postgres", "postgresql"):
+            given = urlsplit(PG_SERVER)
+        url = f"{given.scheme}://{given.netloc}/{pg_name}"
+        create_pg_database(url, fresh)
+        where = f"PostgreSQL database {pg_name}"
+    else:
+        path = VAR / sqlite_file
+        VAR.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url, where = f"sqlite:///{path}", str(path.relative_to(BASE_DIR))
+    pages_bench.ENVIRONMENT["DATABASE_URL"] = url
+    pages_bench.setup_django()
+    return where
+
+
 def create_pg_database(url: str, fresh: bool) -> None:
     import psycopg
 

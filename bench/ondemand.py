@@ -25,20 +25,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
 from bench import governance as scratch  # noqa: E402
-from bench import run as pages_bench  # noqa: E402
 
 OUT = BASE_DIR / "bench" / "out"
 PG_NAME = "coops_bench_ondemand"
@@ -60,23 +57,9 @@ CITIES = [
 
 
 def configure(args) -> str:
-    if args.postgres:
-        given = urlsplit(os.environ.get("DATABASE_URL", scratch.PG_SERVER))
-        if given.scheme not in ("postgres", "postgresql"):
-            given = urlsplit(scratch.PG_SERVER)
-        url = f"{given.scheme}://{given.netloc}/{PG_NAME}"
-        scratch.create_pg_database(url, args.fresh)
-        where = f"PostgreSQL database {PG_NAME}"
-    else:
-        path = scratch.VAR / "ondemand.sqlite3"
-        scratch.VAR.mkdir(parents=True, exist_ok=True)
-        if args.fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url, where = f"sqlite:///{path}", str(path.relative_to(BASE_DIR))
-    pages_bench.ENVIRONMENT["DATABASE_URL"] = url
-    pages_bench.setup_django()
-    return where
+    return scratch.app_database(
+        postgres=args.postgres, fresh=args.fresh, pg_name=PG_NAME, sqlite_file="ondemand.sqlite3"
+    )
 
 
 def spread(rnd: random.Random) -> tuple[float, float]:
