@@ -226,6 +226,10 @@ MAP_MAX_POINTS = env.int("MAP_MAX_POINTS", default=300)  # above: server-side cl
 # The directory list's results, as anonymous visitors see them, are cached this long
 # (ADR 0017); 0 turns it off. Off in tests, which change data between two requests.
 DIRECTORY_LIST_CACHE_SECONDS = env.int("DIRECTORY_LIST_CACHE_SECONDS", default=0 if TESTING else 30)
+# Road distances and times (coops.core.routing): "straight" (line × road factor, offline)
+# or "osrm" with OSRM_URL (falls back to the straight line when the server fails).
+ROUTER = env.str("ROUTER", default="straight")
+OSRM_URL = env.str("OSRM_URL", default="")
 _tiles = urlsplit(MAP_TILE_URL)  # "{s}.tile.example.org" becomes "*.tile.example.org"
 MAP_TILE_ORIGIN = (
     f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*") if _tiles.netloc else SELF
