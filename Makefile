@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map bench-governance bench-ondemand clean-demo check-deploy
+.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map bench-governance bench-ondemand bench-carpool clean-demo check-deploy
 
 help:
 	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-directory  directory search p95 and ratio to its raw SQL (ARGS=--postgres)"
 	@echo "make bench-map  directory map: KB and server time per zoom, ratio to a COUNT floor (ARGS=--postgres)"
 	@echo "make bench-governance  tallies of 100k ballots (majority judgment, Schulze): from SQL, then proposal_tally on the app's tables (ARGS=--postgres)"
+	@echo "make bench-carpool  carpool: matching one request among 100k ride offers, p50/p95 and ratio to the index ranges (ARGS=--postgres)"
 	@echo "make bench-ondemand  dispatch: choosing a worker among 10k online, p50/p95 and ratio to the box query (ARGS=--postgres)"
 
 $(BIN)/python:
@@ -104,6 +105,10 @@ bench-governance: setup
 # On-demand dispatch: a worker chosen among 10,000 online, p50/p95 (ARGS=--postgres)
 bench-ondemand: setup
 	$(BIN)/python bench/ondemand.py $(ARGS)
+
+# Carpool matching: one request among 100,000 ride offers, p50/p95 (ARGS=--postgres)
+bench-carpool: setup
+	$(BIN)/python bench/carpool.py $(ARGS)
 
 # Directory map JSON at zooms 3-18 (same databases as bench-directory; ARGS=--postgres for 1M)
 bench-map: setup
