@@ -13,7 +13,7 @@ from coops.accounts.tests.factories import UserFactory
 from coops.carpool.models import Booking, BookingStatus, Trip
 from coops.carpool.tests.factories import RideFactory
 from coops.groups.tests.factories import GroupFactory, MembershipFactory
-from coops.tests.browser.conftest import console_problems, tr
+from coops.tests.browser.conftest import axe_check, console_problems, tr
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +68,7 @@ def test_the_last_seat_cannot_be_booked_twice(ride, new_page, sign_in_as):
     alice = person("alice")
     alice.goto(url)
     expect(alice.get_by_test_id("seats-left")).to_have_text(seats_text(2))
+    axe_check(alice)
     alice.get_by_test_id("booking-seats").fill("1")
     alice.get_by_test_id("book-button").click()
     expect(alice.locator("main .messages")).to_contain_text(requested(1))
@@ -76,6 +77,7 @@ def test_the_last_seat_cannot_be_booked_twice(ride, new_page, sign_in_as):
 
     driver = person("driver")
     driver.goto(f"/g/{SLUG}/m/carpool/rides/mine/")
+    axe_check(driver)
     driver.get_by_test_id(f"accept-{booking.pk}").click()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED
@@ -93,6 +95,9 @@ def test_the_last_seat_cannot_be_booked_twice(ride, new_page, sign_in_as):
         tr("This ride is full: no seat is left.")
     )
 
+    axe_check(carol)
+    carol.goto(f"/g/{SLUG}/m/carpool/")
+    axe_check(carol)
     trip = Trip.objects.get(ride=ride)
     assert trip.seats_left == 0
     held = Booking.objects.filter(

@@ -27,7 +27,7 @@ from coops.ondemand.kinds import SETTLEMENT
 from coops.ondemand.models import FederationRules, Job, JobStatus, OfferAnswer, Worker
 from coops.ondemand.pricing import floor_pay
 from coops.ondemand.tests.factories import enable_module
-from coops.tests.browser.conftest import console_problems, offline_tiles, tr
+from coops.tests.browser.conftest import axe_check, console_problems, offline_tiles, tr
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +125,7 @@ def test_rules_by_vote_then_a_delivery_dispatched_fairly(federation, new_page, s
     expect(ines.get_by_test_id("rule-floor")).to_contain_text("14,00 EUR")
     expect(ines.get_by_test_id("rule-commission")).to_contain_text("6,00 %")
     expect(ines.get_by_test_id("rule-history")).to_contain_text(proposal.title[:30])
+    axe_check(ines)
     rules = FederationRules.objects.get(group=group)
     assert (rules.min_hourly_rate, rules.commission_percent) == (Decimal("14.00"), Decimal("6"))
 
@@ -150,6 +151,7 @@ def test_rules_by_vote_then_a_delivery_dispatched_fairly(federation, new_page, s
     expect(breakdown).to_be_visible()
     expect(breakdown.get_by_test_id("pay")).to_contain_text("€")
     expect(breakdown).to_contain_text("6 %")
+    axe_check(camille)
     camille.get_by_test_id("confirm").click()
     expect(flash(camille)).to_contain_text(tr("Your request is sent."))
     job = Job.objects.get()
@@ -167,12 +169,14 @@ def test_rules_by_vote_then_a_delivery_dispatched_fairly(federation, new_page, s
     lucas_score = haversine_km(pickup, Point(*lucas_at)) / 8 + 6 / 10
     assert nadia_score < lucas_score
     expect(nadia.get_by_test_id("offer-score")).to_contain_text(f"= {decimals(nadia_score)}")
+    axe_check(nadia)
     lucas.goto(od("worker/"))
     expect(lucas.get_by_test_id("offer")).to_have_count(0)
     ines.goto(od(f"dispatch/jobs/{job.pk}/"))
     candidates = ines.get_by_test_id("candidates")
     expect(candidates.locator("tbody tr").first).to_contain_text("Lucas Coursier")
     expect(candidates.locator("tbody tr").first).to_contain_text(decimals(lucas_score))
+    axe_check(ines)
 
     # 5. Nadia declines; the job goes to Lucas, who accepts, picks up and delivers.
     nadia.get_by_test_id("offer").locator("input[name=reason]").fill("Chaîne cassée.")
@@ -206,6 +210,10 @@ def test_rules_by_vote_then_a_delivery_dispatched_fairly(federation, new_page, s
     lucas.goto(od("worker/earnings/"))
     expect(lucas.get_by_test_id("today-jobs")).to_have_text("1")
     expect(lucas.get_by_test_id("floor")).to_contain_text("14,00")
+    axe_check(lucas)
+    ines.goto(od("federation/"))
+    expect(ines.locator("main h1")).to_have_count(1)
+    axe_check(ines)
 
     for page in (lucas, nadia, ines, camille):
         assert console_problems(page) == []
