@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from coops.core.tests.concurrency import race
 from coops.groups.models import Role
 from coops.groups.tests.factories import MembershipFactory
-from coops.groups.tests.helpers import fr
+from coops.groups.tests.helpers import fr, nfr
 
 from ..models import HOLDING, Booking, BookingStatus, Trip
 from ..services import booking_cancel, booking_request, ride_cancel
@@ -19,6 +19,9 @@ from .factories import RideFactory, book, next_weekday, regular_ride
 pytestmark = pytest.mark.postgres
 
 RACERS = 6
+
+ONLY = "Only %(count)s seat is left on this ride."
+ONLY_PLURAL = "Only %(count)s seats are left on this ride."
 
 
 def _passengers(group, n):
@@ -57,9 +60,7 @@ def test_two_seats_asked_at_once_never_overbook(pg, world):
     )
     won, lost, others = _outcome(results)
     assert (len(won), len(lost), others) == (1, RACERS - 1, [])
-    assert {tuple(e.messages) for e in lost} == {
-        (fr("Only %(count)s seat is left on this ride.", count=1),)
-    }
+    assert {tuple(e.messages) for e in lost} == {(nfr(ONLY, ONLY_PLURAL, 1, count=1),)}
     assert Trip.objects.get(ride=ride).seats_left == 1
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from coops.core.models import Event
-from coops.groups.tests.helpers import fr
+from coops.groups.tests.helpers import fr, nfr
 from coops.notifications.models import Notification
 
 from ..models import Booking, BookingStatus, Trip, transition_party
@@ -33,6 +33,9 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+ONLY = "Only %(count)s seat is left on this ride."
+ONLY_PLURAL = "Only %(count)s seats are left on this ride."
 
 
 @pytest.fixture
@@ -108,14 +111,14 @@ def test_too_far_from_the_route_is_refused(world, ride):
 
 def test_more_seats_than_are_left_is_refused_and_changes_nothing(world, ride):
     book(ride, world.alice, 2)
-    refused(ride, world.bob, fr("Only %(count)s seat is left on this ride.", count=1), seats=2)
+    refused(ride, world.bob, nfr(ONLY, ONLY_PLURAL, 1, count=1), seats=2)
     book(ride, world.bob, 1)
     refused(ride, world.carol, fr("This ride is full: no seat is left."))
     assert Trip.objects.get(ride=ride).seats_left == 0
 
 
 def test_asking_for_more_seats_than_the_car_has_on_a_fresh_trip(world, ride):
-    refused(ride, world.alice, fr("Only %(count)s seats are left on this ride.", count=3), seats=4)
+    refused(ride, world.alice, nfr(ONLY, ONLY_PLURAL, 3, count=3), seats=4)
     assert not Trip.objects.exists()
 
 

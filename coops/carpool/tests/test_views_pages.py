@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from coops.groups.tests.helpers import fr, messages_of, page
+from coops.groups.tests.helpers import fr, messages_of, nfr, page
 
 from ..models import Ride, Trip
 from ..services import booking_accept
@@ -15,6 +15,9 @@ from .factories import RideFactory, book, days_ahead, move_to_past, tomorrow_at
 from .views_helpers import snapshot, url
 
 pytestmark = pytest.mark.django_db
+
+ONLY = "Only %(count)s seat is left on this ride."
+ONLY_PLURAL = "Only %(count)s seats are left on this ride."
 
 
 # --- what the pages show -----------------------------------------------------------------
@@ -145,7 +148,7 @@ def test_booking_the_last_seat_twice_is_refused_with_a_message(p):
 def test_asking_more_seats_than_are_left(p):
     before = snapshot()
     response = p.client("member").post(url(p.group, "book", pk=p.ride.pk), {"seats": "3"})
-    assert fr("Only %(count)s seats are left on this ride.", count=2) in page(response)
+    assert nfr(ONLY, ONLY_PLURAL, 2, count=2) in page(response)
     assert snapshot() == before
 
 
@@ -230,7 +233,7 @@ def test_a_refused_booking_keeps_the_passengers_trip(p):
     before = snapshot()
     response = p.client("member").post(url(p.group, "book", pk=p.ride.pk), {"seats": "3", **mons})
     assert response.context["pickup"].label == "Mons-en-Barœul (59370)"
-    assert fr("Only %(count)s seats are left on this ride.", count=2) in page(response)
+    assert nfr(ONLY, ONLY_PLURAL, 2, count=2) in page(response)
     assert snapshot() == before
 
 

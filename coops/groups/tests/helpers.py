@@ -13,6 +13,13 @@ def fr(msgid: str, **params) -> str:
     return text % params if params else text
 
 
+def nfr(singular: str, plural: str, n: int, **params) -> str:
+    """The French text for a plural message with count `n`."""
+    with translation.override("fr"):
+        text = translation.ngettext(singular, plural, n)
+    return text % params if params else text
+
+
 def page(response) -> str:
     """The response's HTML with entities decoded, as a reader sees the text."""
     return html.unescape(response.content.decode())
