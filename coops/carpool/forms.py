@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -109,7 +108,7 @@ class SearchForm(PlacesMixin, forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = ZoneInfo(group.time_zone)
+        self.zone = group.zone
         self.fields["day"].initial = timezone.localdate(timezone=self.zone)
 
     def clean(self):
@@ -233,7 +232,7 @@ class RideForm(PlacesMixin, forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = ZoneInfo(group.time_zone)
+        self.zone = group.zone
         self.fields["currency"].choices = [
             (code, _("Euros") if code == "EUR" else code) for code in currency_choices(group)
         ]

@@ -97,7 +97,7 @@ def day_minutes(day: date, earliest: datetime, latest: datetime, zone: ZoneInfo)
 
 def search_bounds(group, user, query: SearchQuery) -> prefilter.Bounds:
     """What the SQL prefilter checks for `query`: the bounds `matching` proves."""
-    zone = ZoneInfo(group.time_zone)
+    zone = group.zone
     earliest, latest = query.window(zone)
     o, d = query.origin.point, query.destination.point
     low, high = matching.route_bounds(measure(o, d).distance_m)
@@ -140,7 +140,7 @@ def ride_search(*, group, user, query: SearchQuery, limit: int = RESULTS) -> Sea
     """Rides of `group` that `user` can join for `query`: every result passes every rule
     of matching.match (detour, share, time window, seats). Sorted by how close the pickup
     is to the wanted time (or by pickup time), then by detour."""
-    zone = ZoneInfo(group.time_zone)
+    zone = group.zone
     earliest, latest = query.window(zone)
     request = TripRequest(
         query.origin.point, query.destination.point, earliest, latest, query.seats
@@ -194,7 +194,7 @@ def seats_left_on(ride: Ride, day: date) -> int:
 
 def ride_dates(ride: Ride, count: int = 8) -> list[tuple[date, int]]:
     """The next dates the ride runs on, from today, with the seats left on each."""
-    zone = ZoneInfo(ride.group.time_zone)
+    zone = ride.group.zone
     now = timezone.now()
     days = [
         d for d in ride.next_dates(timezone.localdate(timezone=zone), count + 1)
@@ -225,7 +225,7 @@ def driver_rides(*, group, user) -> list[Ride]:
     """The user's rides in `group` that still run, or ran in the last week, each with
     `recent_trips` (trips from a week ago on, with their bookings and passengers)."""
     since = timezone.now() - timedelta(days=7)
-    today = timezone.localdate(timezone=ZoneInfo(group.time_zone))
+    today = group.today()
     trips = Trip.objects.filter(departure_at__gte=since).prefetch_related(_bookings_by_trip())
     rides = (
         Ride.objects.filter(group=group, driver=user)
@@ -267,7 +267,7 @@ def open_requests_count(*, group, user) -> int:
 def upcoming_rides(*, group, limit: int = 20) -> dict[str, list[Ride]]:
     """The group's next one-off rides (soonest first) and its regular rides still running,
     for the search page before a search."""
-    today = timezone.localdate(timezone=ZoneInfo(group.time_zone))
+    today = group.today()
     rides = Ride.objects.published().filter(group=group).select_related("driver", "group")
     once = rides.filter(regular=False, departure_at__gt=timezone.now()).order_by("departure_at")
     weekly = rides.filter(regular=True).filter(

@@ -4,6 +4,7 @@ AMAPs and SCICs, each with members holding roles and the modules it turns on."""
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,6 +119,15 @@ class Group(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The group's time zone: its members read and type times in it."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self) -> date:
+        """Today in the group's time zone."""
+        return timezone.localdate(timezone=self.zone)
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})

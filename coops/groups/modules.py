@@ -28,10 +28,12 @@ declares it once, in its AppConfig.ready()::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.functional import Promise
 
 # Filled at start-up by AppConfig.ready(), never mutated while serving.
@@ -82,3 +84,15 @@ def default_modules(kind: str) -> list[Module]:
 
 def module_choices() -> list[tuple[str, str]]:
     return [(m.name, str(m.label)) for m in all_modules()]
+
+
+def in_group_zone(view: Callable) -> Callable:
+    """Run a module's view in its group's time zone (``request.group``): forms read the
+    times people type, and templates print times, as the group's members live them."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with timezone.override(request.group.zone):
+            return view(request, *args, **kwargs)
+
+    return wrapped

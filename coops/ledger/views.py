@@ -11,9 +11,6 @@ account number says nothing about who holds it.
 
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -50,10 +46,6 @@ PER_PAGE = 50
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(f"groups:ledger:{name}", kwargs={"slug": request.group.slug, **kwargs})
-
-
-def _today(group) -> date:
-    return timezone.localdate(timezone=ZoneInfo(group.time_zone))
 
 
 # --- A member's own account ---------------------------------------------------------------
@@ -279,7 +271,7 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     group = request.group
     require(request.user, KEEP_BOOKS, group)
-    form = ExportForm(request.GET if "format" in request.GET else None, today=_today(group))
+    form = ExportForm(request.GET if "format" in request.GET else None, today=group.today())
     if not form.is_bound or not form.is_valid():
         chart = [(label, fec.CHART[purpose]) for purpose, label in Purpose.choices]
         context = {"group": group, "form": form, "chart": chart}

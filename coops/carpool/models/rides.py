@@ -231,7 +231,7 @@ class Ride(TimeStampedModel):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.group.time_zone)
+        return self.group.zone
 
     @property
     def weekday_list(self) -> list[int]:

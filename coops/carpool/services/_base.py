@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -92,7 +91,7 @@ def contribution_for(ride, distance_m: int, seats: int) -> Decimal:
 
 
 def local_text(moment, group) -> str:
-    return timezone.localtime(moment, ZoneInfo(group.time_zone)).strftime("%d/%m/%Y %H:%M")
+    return timezone.localtime(moment, group.zone).strftime("%d/%m/%Y %H:%M")
 
 
 def page_url(group, name: str, **kwargs) -> str:

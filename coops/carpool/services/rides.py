@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -116,7 +115,7 @@ def _clean_schedule(
         return None
     if departure_time is None:
         raise ValidationError(_("Give the departure time of the regular ride."), code="schedule")
-    today = timezone.localdate(timezone=ZoneInfo(group.time_zone))
+    today = group.today()
     valid_from = valid_from or today
     if valid_from < today:
         raise ValidationError(_("A regular ride starts today or later."), code="past")

@@ -180,7 +180,7 @@ def test_the_prefilter_never_drops_a_match(world):
     for ride in rnd.sample(rides, 10):  # some trips partly or fully booked
         seats = rnd.randint(1, ride.seats)
         book(ride, world.alice, seats, day=day if ride.regular else None)
-    zone = ZoneInfo(world.group.time_zone)
+    zone = world.group.zone
     checked = matched = 0
     for _ in range(40):
         # Searches along a ride's route, so that matches are frequent.

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coops.core.permissions import can
+from coops.groups.modules import in_group_zone as in_group_zone
 
 from .. import selectors
 from ..models import Booking, Ride
@@ -21,17 +18,6 @@ from ..models import Booking, Ride
 
 def url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(f"groups:carpool:{name}", kwargs={"slug": request.group.slug, **kwargs})
-
-
-def in_group_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run the view in the group's time zone: forms read times as members live them."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.group.time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def render_page(
@@ -46,7 +32,7 @@ def render_page(
         if user.is_authenticated
         else 0,
     )
-    with timezone.override(ZoneInfo(group.time_zone)):
+    with timezone.override(group.zone):
         return render(request, f"carpool/{template}", context, status=status)
 
 

@@ -4,7 +4,6 @@ rides with their bookings, cancelling a ride and marking a trip done."""
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,7 +48,7 @@ def ride_create(request: HttpRequest) -> HttpResponse:
 
 def _day(request: HttpRequest, ride: Ride, dates: list) -> date | None:
     """The date the page is about: ?date= when the ride runs then, else the next one."""
-    zone = ZoneInfo(request.group.time_zone)
+    zone = request.group.zone
     if not ride.regular:
         return timezone.localtime(ride.departure_at, zone).date()
     wanted = request.GET.get("date") or request.POST.get("day") or ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
@@ -12,22 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coops.core.permissions import can
+from coops.groups.modules import in_group_zone as in_group_zone
 
 
 def url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(f"groups:governance:{name}", kwargs={"slug": request.group.slug, **kwargs})
-
-
-def in_group_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run the view in the group's time zone: forms read and show times as the group's
-    members live them, and templates print them so."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.group.time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def render_page(

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.formats import date_format
 
 YEARLY = "yearly"
@@ -66,8 +64,3 @@ def period_label(period: str, start: date) -> str:
     if start.month == 1:
         return str(start.year)
     return f"{start.year}-{start.year + 1}"
-
-
-def group_today(group) -> date:
-    """Today in the group's time zone."""
-    return timezone.localdate(timezone=ZoneInfo(group.time_zone))

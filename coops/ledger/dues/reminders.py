@@ -28,7 +28,6 @@ from coops.core.money import Money, format_money
 from coops.notifications.services import notify
 
 from .models import Dues, DuesStatus
-from .periods import group_today
 
 KIND = "ledger.dues_reminder"
 ISSUED = "issued"
@@ -150,7 +149,7 @@ def dues_send_reminders(*, on: date | None = None) -> ReminderCounts:
     today: dict[int, date] = {}
     for dues in list(pending):
         if dues.group_id not in today:
-            today[dues.group_id] = on or group_today(dues.group)
+            today[dues.group_id] = on or dues.group.today()
         stage = dues_remind(dues=dues, on=today[dues.group_id])
         if stage:
             counts[stage] += 1

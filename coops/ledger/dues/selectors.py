@@ -30,7 +30,7 @@ from coops.groups.models import Membership
 
 from ..models import LedgerAccount, Purpose
 from .models import Dues, DuesBracket, DuesDeclaration, DuesPlan, DuesStatus, Pricing
-from .periods import group_today, period_label
+from .periods import period_label
 
 PAGE_SIZE = 50
 ZERO = Decimal("0.00")
@@ -44,7 +44,7 @@ def member_is_up_to_date(*, group, user, on: date | None = None) -> bool:
     of a group with no plan (or no dues yet) are up to date. Dues of a plan that was
     paused later still count until they are paid or waived.
     """
-    on = on or group_today(group)
+    on = on or group.today()
     return not Dues.objects.filter(group=group, member=user).overdue(on).exists()
 
 
@@ -69,7 +69,7 @@ def _sum(dues: QuerySet[Dues]) -> Subquery:
 def up_to_date_report(group, *, on: date | None = None, currency: str = "EUR") -> list[ReportRow]:
     """Every active member of `group`, by name: up to date or not, the amount overdue
     and still due, and their last paid period. One query."""
-    on = on or group_today(group)
+    on = on or group.today()
     mine = Dues.objects.filter(group=group, member=OuterRef("user_id"), currency=currency)
     last_paid = mine.filter(status=DuesStatus.PAID).order_by("-period_start", "-pk")
     memberships = (

@@ -26,7 +26,6 @@ from ..forms import PaymentForm
 from . import selectors, services
 from .forms import OVERDUE, DeclarationForm, DuesFilterForm, GenerateForm, PlanForm, WaiveForm
 from .models import Pricing
-from .periods import group_today
 
 VIEW_OWN = "ledger.view_own"
 KEEP_BOOKS = "ledger.keep_books"
@@ -62,7 +61,7 @@ def _dues(request: HttpRequest, dues_id: int):
 def dues_index(request: HttpRequest) -> HttpResponse:
     group = request.group
     require(request.user, VIEW_OWN, group)
-    today = group_today(group)
+    today = group.today()
     dues = selectors.member_dues(group=group, user=request.user)
     choices = selectors.declaration_choices(group=group, user=request.user)
     return render(
@@ -264,7 +263,7 @@ def dues_report(request: HttpRequest) -> HttpResponse:
             "group": group,
             "rows": rows,
             "late": sum(1 for r in rows if not r.up_to_date),
-            "today": group_today(group),
+            "today": group.today(),
         },
     )
 
@@ -278,7 +277,7 @@ def dues_list(request: HttpRequest) -> HttpResponse:
     form = DuesFilterForm(request.GET or None, plans=plans)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", "")
-    today = group_today(group)
+    today = group.today()
     page = selectors.group_dues_page(
         group=group,
         status="" if status == OVERDUE else status,

@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from coops.groups.tests.factories import GroupFactory
 from coops.ledger.dues.models import Dues, DuesPlan
-from coops.ledger.dues.periods import group_today
 from coops.notifications.models import Notification
 
 from .dues_factories import enable_ledger, member_of, monthly_plan, organiser_of, sliding_plan
@@ -83,7 +82,7 @@ def test_a_new_season_and_a_late_member(groups):
 def test_without_a_date_each_group_uses_its_today(groups):
     amap, _off = groups
     _run()
-    today = group_today(amap)
+    today = amap.today()
     starts = set(Dues.objects.filter(group=amap).values_list("period_start", flat=True))
     year = today.year if today.month >= 9 else today.year - 1
     assert starts == {date(year, 9, 1)}  # the season containing today

@@ -21,7 +21,7 @@ from coops.core.geo import Point, bounding_box, haversine_km
 
 from ..fairness import Candidate, fairness_score, rank
 from ..models import Job, JobOffer, JobStatus, OfferAnswer, Worker
-from ..services._base import local_today, rules_of
+from ..services._base import rules_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def candidates_for(job: Job, *, rules=None, today: date | None = None) -> list[C
     online; dispatch checks it again for the one it picks."""
     group = job.group
     rules = rules or rules_of(group)
-    today = today or local_today(group)
+    today = today or group.today()
     center = Point(job.pickup_lat, job.pickup_lon)
     limits = Limits.of(rules)
     rows = nearby_online(job.group_id, center, limits.radius_km).values_list(
@@ -136,7 +136,7 @@ def candidate_stream(job: Job, *, rules=None, today: date | None = None) -> Iter
     the first candidate, after one small indexed query."""
     group = job.group
     rules = rules or rules_of(group)
-    today = today or local_today(group)
+    today = today or group.today()
     center = Point(job.pickup_lat, job.pickup_lon)
     limits = Limits.of(rules)
     exclude = excluded_workers(job)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from coops.groups.permissions import is_member
 
 from ..models import DocumentKind, DocumentStatus, Worker, WorkerDocument
-from ..services._base import local_today, rules_of
+from ..services._base import rules_of
 
 
 def worker_of(*, group, user) -> Worker | None:
@@ -74,7 +74,7 @@ def eligibility(worker: Worker, *, rules=None, today: date | None = None) -> lis
 
     group = worker.group
     rules = rules or rules_of(group)
-    today = today or local_today(group)
+    today = today or group.today()
     reasons: list[str] = []
     if not is_member(worker.user, group):
         reasons.append(_("You are not an active member of the federation."))
@@ -160,7 +160,7 @@ def worker_state(worker: Worker) -> WorkerState:
 
     group = worker.group
     rules = rules_of(group)
-    today = local_today(group)
+    today = group.today()
     limits = Limits.of(rules)
     hours = seconds_today(worker, today) / 3600
     offer = pending_offer_for(worker)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from ..models import FederationRules
 
@@ -19,8 +16,3 @@ def rules_of(group) -> FederationRules:
     """The federation's current rules, created with the defaults on first use."""
     row, _ = FederationRules.objects.get_or_create(group=group)
     return row
-
-
-def local_today(group):
-    """Today in the federation's time zone (the working day the counters follow)."""
-    return timezone.localdate(timezone.now(), ZoneInfo(group.time_zone))

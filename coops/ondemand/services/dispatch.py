@@ -32,7 +32,7 @@ from ..fairness import fairness_score
 from ..models import Job, JobOffer, JobStatus, OfferAnswer, Worker
 from ..selectors.dispatch import Limits, candidate_stream
 from ..selectors.workers import eligibility, seconds_today
-from ._base import local_today, lock_objects, rules_of
+from ._base import lock_objects, rules_of
 from .transitions import job_transition
 
 OPEN = (JobStatus.REQUESTED, JobStatus.OFFERED)
@@ -122,7 +122,7 @@ def _dispatch(job: Job, acting_user: Any, *, record_none: bool) -> JobOffer | No
         raise ValidationError(_("This job is already offered to a worker."), code="pending")
     group = job.group
     rules = rules_of(group)
-    today = local_today(group)
+    today = group.today()
     for position, candidate in enumerate(candidate_stream(job, rules=rules, today=today), 1):
         worker = Worker.objects.select_related("user", "group").get(pk=candidate.worker_id)
         reasons = eligibility(worker, rules=rules, today=today)
@@ -350,7 +350,7 @@ def job_assign(*, job: Job, worker: Worker, acting_user: Any) -> Job:
         if worker.group_id != job.group_id:
             raise ValidationError(_("This worker is not in the federation."), code="group")
         rules = rules_of(job.group)
-        today = local_today(job.group)
+        today = job.group.today()
         if reasons := eligibility(worker, rules=rules, today=today):
             raise ValidationError(reasons, code="not_eligible")
         limits = Limits.of(rules)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -33,7 +32,7 @@ from coops.ledger.services import Leg, account_open, transaction_post
 from .. import kinds
 from ..models import Job, JobStatus, Worker
 from ..pricing import floor_pay
-from ._base import local_today, lock_objects, rules_of
+from ._base import lock_objects, rules_of
 
 
 def settlement_key(job: Job, what: str) -> str:
@@ -152,7 +151,7 @@ def cancellation_settle(*, job: Job, by_federation: bool, acting_user: Any) -> T
 
 def day_bounds(group, day: date) -> tuple[datetime, datetime]:
     """The first instant of `day` and of the next day in the federation's zone."""
-    zone = ZoneInfo(group.time_zone)
+    zone = group.zone
     start = datetime.combine(day, time.min, tzinfo=zone)
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
@@ -200,7 +199,7 @@ def worker_day_topup(*, job: Job, acting_user: Any) -> Transaction | None:
     worker = lock_objects(Worker, job.worker_id)
     group = job.group
     rules = rules_of(group)
-    day = local_today(group)
+    day = group.today()
     totals = worker_day_totals(worker, day)
     required = Money(floor_pay(rules.min_hourly_rate, totals["seconds"]), job.currency).to_minor()
     shortfall = required - totals["pay"] - totals["topups"]
@@ -226,7 +225,7 @@ def worker_counters_add(*, job: Job, earned: int) -> Worker:
     """Add the job's time and `earned` to the worker's day counters (reset on a new
     day) and free the worker. Under the worker's row lock."""
     worker = lock_objects(Worker, job.worker_id)
-    today = local_today(job.group)
+    today = job.group.today()
     if worker.day != today:
         worker.day, worker.seconds_today, worker.earned_today = today, 0, 0
     worker.seconds_today += job.worked_seconds

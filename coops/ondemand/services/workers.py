@@ -35,7 +35,7 @@ from ..models import (
     WorkerDocument,
 )
 from ..selectors.workers import eligibility
-from ._base import local_today, lock_objects
+from ._base import lock_objects
 
 
 def _own(worker: Worker, acting_user: Any) -> None:
@@ -152,7 +152,7 @@ def document_upload(
     _own(worker, acting_user)
     if kind not in DocumentKind.values:
         raise ValidationError(_("Choose a kind of document from the list."), code="kind")
-    if valid_until < local_today(worker.group):
+    if valid_until < worker.group.today():
         raise ValidationError(
             _("This document is no longer valid: check its end date."), code="expired"
         )

@@ -24,7 +24,7 @@ from ..selectors.dashboards import (
     histogram,
     worker_dashboard,
 )
-from ..services._base import local_today, rules_of
+from ..services._base import rules_of
 from ..services.settlement import day_bounds, fees_account, job_settle, member_account
 from .factories import FederationFactory, JobFactory
 from .jobs_helpers import member_worker
@@ -39,7 +39,7 @@ def group():
 
 def at_noon(group, days_ago: int):
     """Noon of a past day (or today) in the federation's zone."""
-    return day_bounds(group, local_today(group) - timedelta(days=days_ago))[0] + timedelta(hours=12)
+    return day_bounds(group, group.today() - timedelta(days=days_ago))[0] + timedelta(hours=12)
 
 
 def done(group, worker, *, days_ago=0, seconds=1800, pay=1000, commission=80, settle=False):
@@ -132,7 +132,7 @@ def test_a_workers_day_and_week(group):
     assert [(d.jobs, d.seconds, d.paid) for d in board.week] == [
         (0, 0, 0), (0, 0, 0), (0, 0, 0), (0, 0, 0), (1, 3600, 1500), (0, 0, 0), (1, 2100, 1600),
     ]  # fmt: skip
-    assert [d.day for d in board.week][-1] == local_today(group)
+    assert [d.day for d in board.week][-1] == group.today()
     assert [b.text for b in board.chart.bars][-1] == "16,00\N{NO-BREAK SPACE}€"
 
 
@@ -172,7 +172,7 @@ def test_the_federations_figures(group):
     done(group, chloe, days_ago=40, seconds=3600, pay=5000)  # before the 30 days
     topup(group, a1, 500)
     board = federation_dashboard(group, per_worker=False)
-    today = local_today(group)
+    today = group.today()
     volume = dict(board.volume)
     assert len(board.volume) == 30 and board.volume[-1][0] == today
     assert (
@@ -210,7 +210,7 @@ def test_the_federations_figures(group):
 
 def test_the_month_counts_jobs_since_the_first(group):
     worker = member_worker(group)
-    today = local_today(group)
+    today = group.today()
     for days_ago in range(0, 29):
         done(group, worker, days_ago=days_ago)
     board = federation_dashboard(group, per_worker=False)

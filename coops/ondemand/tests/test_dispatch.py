@@ -19,7 +19,7 @@ from coops.notifications.models import Notification
 from .. import kinds
 from ..models import Job, JobEvent, JobOffer, JobStatus, OfferAnswer, Worker
 from ..selectors.dispatch import candidates_for
-from ..services._base import local_today, lock_objects, rules_of
+from ..services._base import lock_objects, rules_of
 from ..services.dispatch import (
     dispatch_next,
     job_assign,
@@ -53,7 +53,7 @@ def offers(job):
 
 
 def test_candidates_are_ranked_by_distance_plus_hours(group):
-    today = local_today(group)
+    today = group.today()
     near_tired = worked_today(member_worker(group, km=1), 6, today)  # 1/8 + 6/10 = 0.725
     far_fresh = member_worker(group, km=4)  # 4/8 + 0 = 0.5
     middle = worked_today(member_worker(group, km=2), 1, today)  # 2/8 + 1/10 = 0.35
@@ -64,7 +64,7 @@ def test_candidates_are_ranked_by_distance_plus_hours(group):
 
 
 def test_candidates_leave_out_offline_busy_far_over_cap_and_other_groups(group):
-    today = local_today(group)
+    today = group.today()
     ok = member_worker(group, km=1)
     member_worker(group, km=1, online=False)
     member_worker(group, km=1, busy=True)
@@ -87,7 +87,7 @@ def test_a_customer_who_works_is_not_offered_their_own_job(group):
 
 
 def test_yesterdays_hours_do_not_count(group):
-    yesterday = local_today(group) - timedelta(days=1)
+    yesterday = group.today() - timedelta(days=1)
     tired_yesterday = worked_today(member_worker(group, km=1), 9.9, yesterday)
     job = JobFactory(group=group)
     [candidate] = candidates_for(job)
@@ -333,7 +333,7 @@ def test_only_dispatchers_assign(group):
 def test_assign_refuses_a_busy_worker_or_one_over_the_cap(group):
     organiser = member_worker(group, km=6, role=Role.ORGANISER).user
     busy = member_worker(group, km=1, busy=True)
-    tired = worked_today(member_worker(group, km=1), 9.9, local_today(group))
+    tired = worked_today(member_worker(group, km=1), 9.9, group.today())
     job = JobFactory(group=group)
     with pytest.raises(ValidationError) as error:
         job_assign(job=job, worker=busy, acting_user=organiser)
@@ -379,7 +379,7 @@ def test_the_ring_by_ring_stream_gives_the_full_ranking(group, seed):
     from ..selectors.dispatch import candidate_stream
 
     rnd = random.Random(seed)
-    today = local_today(group)
+    today = group.today()
     for _ in range(40):
         worker = member_worker(group, km=0)
         worker.lat, worker.lon = (

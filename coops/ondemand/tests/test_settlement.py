@@ -18,7 +18,7 @@ from coops.notifications.models import Notification
 from .. import kinds
 from ..models import JobStatus
 from ..pricing import floor_pay
-from ..services._base import local_today, rules_of
+from ..services._base import rules_of
 from ..services.jobs import job_done
 from ..services.settlement import job_settle
 from .factories import FederationFactory
@@ -72,7 +72,7 @@ def test_the_worker_counters_follow_the_day(group, worker):
     job = finish(picked_job(group, worker, minutes_ago=20))
     w = job.worker
     assert (w.day, w.seconds_today, w.earned_today, w.busy) == (
-        local_today(group),
+        group.today(),
         job.worked_seconds,
         job.worker_pay_minor,
         False,
@@ -81,7 +81,7 @@ def test_the_worker_counters_follow_the_day(group, worker):
 
 
 def test_counters_of_another_day_start_again(group, worker):
-    worker.day = local_today(group) - timedelta(days=1)
+    worker.day = group.today() - timedelta(days=1)
     worker.seconds_today, worker.earned_today = 5000, 9999
     worker.save()
     job = finish(picked_job(group, worker, minutes_ago=20))
@@ -92,7 +92,7 @@ def test_counters_of_another_day_start_again(group, worker):
 
 
 def test_counters_of_the_same_day_add_up(group, worker):
-    worker.day = local_today(group)
+    worker.day = group.today()
     worker.seconds_today, worker.earned_today = 600, 1000
     worker.save()
     job = finish(picked_job(group, worker, minutes_ago=20))

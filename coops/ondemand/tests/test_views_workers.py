@@ -15,7 +15,7 @@ from coops.core.models import Event
 from coops.groups.tests.helpers import fr, messages_of, page
 
 from ..models import DocumentStatus, Job, JobOffer, JobStatus, OfferAnswer, Worker, WorkerDocument
-from ..services._base import local_today, lock_objects, rules_of
+from ..services._base import lock_objects, rules_of
 from ..services.dispatch import dispatch_next
 from .dispatch_helpers import WorkerDocumentFactory, member_worker, worked_today
 from .factories import JobFactory, enable_module
@@ -86,7 +86,7 @@ def test_register_with_a_bad_vehicle_shows_the_form(personas, group):
 
 def test_worker_page_shows_state_fairness_and_offer(personas, group):
     worker = worker_for(personas, km=2)
-    worked_today(worker, 1.5, local_today(group))
+    worked_today(worker, 1.5, group.today())
     offer = offer_to(worker)
     response = personas.client("member").get(u(group, "worker"))
     html = page(response)
@@ -343,7 +343,7 @@ def test_an_offer_of_another_group_is_not_found(personas, group):
 def upload(client, group, **data):
     fields = {
         "kind": "insurance",
-        "valid_until": (local_today(group) + timedelta(days=300)).isoformat(),
+        "valid_until": (group.today() + timedelta(days=300)).isoformat(),
         "file": SimpleUploadedFile("attestation.pdf", b"%PDF-1.4", content_type="application/pdf"),
     }
     fields.update(data)
@@ -369,7 +369,7 @@ def test_upload_refuses_other_files_and_past_dates(personas, group):
     exe = upload(client, group, file=SimpleUploadedFile("virus.exe", b"MZ"))
     assert exe.status_code == 400
     assert fr("Send a PDF, JPEG or PNG file.") in page(exe)
-    past = upload(client, group, valid_until=(local_today(group) - timedelta(days=1)).isoformat())
+    past = upload(client, group, valid_until=(group.today() - timedelta(days=1)).isoformat())
     assert past.status_code == 400
     assert fr("This document is no longer valid: check its end date.") in page(past)
     assert not WorkerDocument.objects.exists()

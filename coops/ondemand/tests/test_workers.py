@@ -21,7 +21,7 @@ from coops.notifications.models import Notification
 from .. import kinds
 from ..models import DocumentStatus, Job, JobOffer, OfferAnswer, Worker, WorkerDocument
 from ..selectors.workers import eligibility
-from ..services._base import local_today, lock_objects, rules_of
+from ..services._base import lock_objects, rules_of
 from ..services.dispatch import dispatch_next
 from ..services.workers import (
     document_check,
@@ -102,7 +102,7 @@ def test_a_former_member_is_not_eligible(group):
 def test_documents_must_be_approved_and_still_valid(group):
     require_documents(group, "insurance", "licence")
     worker = offline_worker(group)
-    today = local_today(group)
+    today = group.today()
     insurance = fr(
         "You need a valid %(document)s, checked by an organiser.",
         document=fr("Professional insurance").lower(),
@@ -238,7 +238,7 @@ def test_go_offline_forgets_the_position_and_passes_the_offer_on(group):
 
 def test_upload_a_document(group):
     worker = offline_worker(group)
-    until = local_today(group) + timedelta(days=200)
+    until = group.today() + timedelta(days=200)
     document = document_upload(
         worker=worker, kind="insurance", file=pdf(), valid_until=until, acting_user=worker.user
     )
@@ -254,7 +254,7 @@ def test_an_expired_document_is_refused(group):
             worker=worker,
             kind="insurance",
             file=pdf(),
-            valid_until=local_today(group) - timedelta(days=1),
+            valid_until=group.today() - timedelta(days=1),
             acting_user=worker.user,
         )
     assert error.value.messages == [fr("This document is no longer valid: check its end date.")]
@@ -269,7 +269,7 @@ def test_only_the_worker_uploads_their_documents(group):
             worker=worker,
             kind="insurance",
             file=pdf(),
-            valid_until=local_today(group) + timedelta(days=1),
+            valid_until=group.today() + timedelta(days=1),
             acting_user=organiser,
         )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,5 +29,5 @@ def render_page(
         can_organise=can(user, "ondemand.organise", group),
         can_view_federation=can(user, "ondemand.view_federation", group),
     )
-    with timezone.override(ZoneInfo(group.time_zone)):
+    with timezone.override(group.zone):
         return render(request, f"ondemand/{template}", context, status=status)

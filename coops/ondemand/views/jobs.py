@@ -4,10 +4,6 @@ pick-up and done buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coops.core.geocoding import geocode_offline
 from coops.core.permissions import require
+from coops.groups.modules import in_group_zone
 
 from ..forms_jobs import CancelForm, JobRequestForm, default_window
 from ..models import JobStatus
@@ -28,17 +25,6 @@ from ..selectors import jobs as selectors
 from ..services import jobs as services
 from ..services._base import rules_of
 from ._common import render_page, url
-
-
-def in_group_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Forms read typed times in the federation's zone."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.group.time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _preview(request: HttpRequest, form: JobRequestForm) -> selectors.Breakdown | None:

@@ -48,7 +48,6 @@ from ..models import (
     Pricing,
     check_transition,
 )
-from ..periods import group_today
 from .plans import KEEP_BOOKS
 
 DUES_KIND = "ledger.dues"
@@ -94,7 +93,7 @@ def dues_generate(
 
     with transaction.atomic():
         plan = DuesPlan.objects.select_for_update().select_related("group").get(pk=plan.pk)
-        today = today or group_today(plan.group)
+        today = today or plan.group.today()
         on = on or today
         if not plan.is_active:
             raise ValidationError(_("This plan is paused: activate it to generate its dues."))

@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coops.groups.models import GroupModule
 from coops.ledger.dues.models import DuesPlan
-from coops.ledger.dues.periods import group_today
 from coops.ledger.dues.reminders import counts_of, dues_send_reminders
 from coops.ledger.dues.services import dues_generate
 
@@ -42,7 +41,7 @@ class Command(BaseCommand):
         )
         generated = skipped = issued = overdue = 0
         for plan in plans:
-            if (date or group_today(plan.group)) < plan.start_date:
+            if (date or plan.group.today()) < plan.start_date:
                 continue  # not started yet
             try:
                 created = dues_generate(plan=plan, on=date, today=date)

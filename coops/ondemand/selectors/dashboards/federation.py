@@ -7,7 +7,6 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -18,7 +17,7 @@ from coops.ledger.models import Entry, Purpose
 
 from ... import kinds
 from ...models import Job, JobStatus, Worker
-from ...services._base import local_today, rules_of
+from ...services._base import rules_of
 from ...services.settlement import day_bounds, day_jobs_q
 from .charts import Chart, bar_chart, histogram
 from .common import (
@@ -158,8 +157,8 @@ def federation_dashboard(group, *, per_worker: bool) -> FederationDashboard:
     with `per_worker`, for organisers). Seven queries at most."""
     rules = rules_of(group)
     currency = rules.currency
-    zone = ZoneInfo(group.time_zone)
-    today = local_today(group)
+    zone = group.zone
+    today = group.today()
     first = today - timedelta(days=29)
     start = day_bounds(group, first)[0]
     end = day_bounds(group, today)[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -14,7 +13,7 @@ from coops.core.money import Money
 from coops.ledger.models import Entry
 
 from ...models import ACTIVE_STATUSES, Job, JobStatus, Worker
-from ...services._base import local_today, rules_of
+from ...services._base import rules_of
 from ...services.settlement import day_bounds, day_jobs_q
 from .charts import Chart, bar_chart
 from .common import day_of_job, hourly_rate, hours, money_text, paid_sum, topup_entries
@@ -62,8 +61,8 @@ def worker_dashboard(worker: Worker) -> WorkerDashboard:
     the floor) and their last 7 days: four queries."""
     group = worker.group
     rules = rules_of(group)
-    zone = ZoneInfo(group.time_zone)
-    today = local_today(group)
+    zone = group.zone
+    today = group.today()
     first = today - timedelta(days=6)
     start = day_bounds(group, first)[0]
     today_start, end = day_bounds(group, today)
