@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "coops.governance",
     "coops.ondemand",
     "coops.carpool",
+    "coops.shortcircuit",
     "coops.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("g/", include("coops.groups.urls")),
     path("annuaire/", include("coops.directory.urls")),
     path("charte/", include("coops.charter.urls")),
+    path("circuits/", include("coops.shortcircuit.urls_producer")),
     path("notifications/", include("coops.notifications.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,3 @@
+"""bulk pages of the short-circuit module."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""catalog pages of the short-circuit module."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""contracts pages of the short-circuit module."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""distributions pages of the short-circuit module."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""reports pages of the short-circuit module."""
+
+urlpatterns: list = []

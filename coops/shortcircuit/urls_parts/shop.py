@@ -1,0 +1,3 @@
+"""shop pages of the short-circuit module."""
+
+urlpatterns: list = []
