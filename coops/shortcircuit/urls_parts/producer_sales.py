@@ -1,0 +1,3 @@
+"""The producer's sales per distribution and delivery notes, in the producer space."""
+
+urlpatterns: list = []
