@@ -14,6 +14,13 @@ class ShortcircuitConfig(AppConfig):
         from .kinds import register_kinds
 
         register_kinds()
+        from coops.accounts.personal_data import register_personal_data
+
+        from . import personal_data
+
+        register_personal_data(
+            "shortcircuit", export=personal_data.export, erase=personal_data.erase
+        )
         register_module(
             Module(
                 name="shortcircuit",
