@@ -21,6 +21,11 @@ class ShortcircuitConfig(AppConfig):
         register_personal_data(
             "shortcircuit", export=personal_data.export, erase=personal_data.erase
         )
+        from coops.core.demo import register_demo_step
+
+        from .demo import load_shortcircuit
+
+        register_demo_step("shortcircuit", load_shortcircuit, order=80)
         register_module(
             Module(
                 name="shortcircuit",

@@ -7,7 +7,7 @@ from .bulk import (
     NeedPeriod,
     NeedVote,
 )
-from .catalog import VAT_RATES, Product, ProductType, Unit, Variant
+from .catalog import SELLER_KINDS, VAT_RATES, Product, ProductType, Unit, Variant
 from .contracts import (
     Absence,
     Contract,
@@ -37,6 +37,7 @@ from .orders import Order, OrderLine, OrderPayment, OrderStatus
 
 __all__ = [
     "DISTRIBUTION_TRANSITIONS",
+    "SELLER_KINDS",
     "VAT_RATES",
     "Absence",
     "BulkArticle",

@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coops.core.models import TimeStampedModel
 
+# Directory kinds that sell through hubs: farmers and food craftspeople (bakers,
+# cheese makers, brewers…), whose catalogs live in the producer space.
+SELLER_KINDS = ("producer", "craft")
+
 # French VAT rates that apply to food and farm products (and 0 for exempt producers).
 VAT_RATES = (Decimal("0"), Decimal("2.1"), Decimal("5.5"), Decimal("10"), Decimal("20"))
 

@@ -19,6 +19,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from coops.core.search import fold
 from coops.directory.models import ActorKind, LegalForm
 from coops.directory.tests.factories import ActorFactory
 from coops.groups.models import GroupKind, GroupModule
@@ -70,7 +71,7 @@ class ProductFactory(DjangoModelFactory):
     producer = factory.SubFactory(ProducerFactory)
     name = factory.Sequence(lambda n: f"Légume {n}")
     description = "Cultivé sans pesticides."
-    search_text = factory.LazyAttribute(lambda o: o.name.lower())
+    search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.description}")[:400])
 
 
 class VariantFactory(DjangoModelFactory):

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coops.core.permissions import can
+from coops.directory.models import Actor
 from coops.groups.modules import in_group_zone as in_group_zone
 
-from ..models import Distribution
+from ..models import SELLER_KINDS, Distribution
 
 
 def url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -31,6 +32,8 @@ def render_page(
         section=section,
         is_organiser=can(user, "shortcircuit.organise", group),
         is_participant=can(user, "shortcircuit.participate", group),
+        is_seller=user.is_authenticated
+        and Actor.objects.filter(owners=user, kind__in=SELLER_KINDS).exists(),
     )
     with timezone.override(group.zone):
         return render(request, f"shortcircuit/{template}", context, status=status)
