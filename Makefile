@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map bench-governance bench-ondemand bench-carpool clean-demo check-deploy
+.PHONY: help setup demo serve test test-browser worker lint format messages bench bench-ledger bench-directory bench-map bench-governance bench-ondemand bench-carpool bench-shortcircuit bench-juntagrico clean-demo check-deploy
 
 help:
 	@echo "make demo     set up everything and serve a demo territory on http://$(HOST):$(PORT)"
@@ -21,6 +21,8 @@ help:
 	@echo "make bench-governance  tallies of 100k ballots (majority judgment, Schulze): from SQL, then proposal_tally on the app's tables (ARGS=--postgres)"
 	@echo "make bench-carpool  carpool: matching one request among 100k ride offers, p50/p95 and ratio to the index ranges (ARGS=--postgres)"
 	@echo "make bench-ondemand  dispatch: choosing a worker among 10k online, p50/p95 and ratio to the box query (ARGS=--postgres)"
+	@echo "make bench-shortcircuit  short circuits: shop of 1,000 products, reports of 5,000 orders; order placement/s with ARGS=--postgres"
+	@echo "make bench-juntagrico  a pickup point's member list: Coops' sign-off sheet against Juntagrico's depot list (own venv)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +78,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-APPS := core accounts groups notifications ledger currency directory charter governance ondemand carpool api
+APPS := core accounts groups notifications ledger currency directory charter governance ondemand carpool shortcircuit api
 
 # Each app keeps its own catalogue: coops/<app>/locale/fr/LC_MESSAGES/django.po
 messages: setup
@@ -113,3 +115,21 @@ bench-carpool: setup
 # Directory map JSON at zooms 3-18 (same databases as bench-directory; ARGS=--postgres for 1M)
 bench-map: setup
 	$(BIN)/python bench/directory_map.py $(ARGS)
+
+# Short circuits: shop page p50/p95 and queries, reports of 5,000 orders, ratios to floors;
+# order placement (threads on PostgreSQL) runs with ARGS=--postgres only
+bench-shortcircuit: setup
+	$(BIN)/python bench/shortcircuit.py $(ARGS)
+
+# Juntagrico in its own virtual environment (git-ignored), built once
+JUNTAGRICO_VENV := bench/.juntagrico-venv
+
+$(JUNTAGRICO_VENV)/.installed:
+	python3.11 -m venv $(JUNTAGRICO_VENV)
+	$(JUNTAGRICO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(JUNTAGRICO_VENV)/bin/python -m pip install --quiet juntagrico
+	touch $@
+
+# A pickup point's member list: Coops' sign-off sheet against Juntagrico's depot list
+bench-juntagrico: setup $(JUNTAGRICO_VENV)/.installed
+	$(BIN)/python bench/juntagrico_side.py --venv $(JUNTAGRICO_VENV) $(ARGS)
