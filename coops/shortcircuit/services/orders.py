@@ -118,22 +118,22 @@ def _give_back_stock(order: Order) -> None:
         )
 
 
-def _write_lines(order: Order, distribution: Distribution, items: list[Item]) -> Decimal:
+def _priced_lines(distribution: Distribution, items: list[Item]) -> tuple[list[OrderLine], Decimal]:
+    """The order's lines, priced and snapshotted (no database access), and their total."""
     rows = []
     total = Decimal("0")
     for item in sorted(items, key=lambda i: i.offer.variant_id):  # stable lock order
         variant = item.offer.variant
-        _take_stock(variant, item.quantity)
+        weight = variant.estimated_weight if variant.variable_weight else None
         amounts = line_amounts(
             price=item.offer.price,
             quantity=item.quantity,
             fee_percent=distribution.hub_fee_percent,
             fee_per_item=distribution.hub_fee_per_item,
-            estimated_weight=variant.estimated_weight if variant.variable_weight else None,
+            estimated_weight=weight,
         )
         rows.append(
             OrderLine(
-                order=order,
                 variant=variant,
                 offer=item.offer,
                 producer_id=variant.product.producer_id,
@@ -145,13 +145,19 @@ def _write_lines(order: Order, distribution: Distribution, items: list[Item]) ->
                 unit_price=amounts.unit_price,
                 unit_fee=amounts.unit_fee,
                 vat_rate=variant.vat_rate,
-                estimated_weight=variant.estimated_weight if variant.variable_weight else None,
+                estimated_weight=weight,
                 total=amounts.total,
             )
         )
         total += amounts.total
-    OrderLine.objects.bulk_create(rows)
-    return total
+    return rows, total
+
+
+def _same_buyer_twice(exc: IntegrityError) -> bool:
+    """Whether the error is the one-order-per-buyer constraint (PostgreSQL names it,
+    SQLite names its columns)."""
+    text = str(exc)
+    return "shortcircuit_order_one_per_buyer" in text or "shortcircuit_order.buyer_id" in text
 
 
 def balance_available(*, group, user, currency: str, excluding: Order | None = None) -> Money:
@@ -221,46 +227,50 @@ def order_place(
     items = _items(distribution, quantities)
     if not items:
         raise ValidationError(_("Your cart is empty."))
-    with transaction.atomic():
-        existing = (
-            Order.objects.select_for_update()
-            .filter(
-                distribution=distribution,
-                buyer=acting_user,
-                status=OrderStatus.PLACED,
-                subscription__isnull=True,
+    if len(note) > Order._meta.get_field("note").max_length:
+        raise ValidationError(_("The note is too long."))
+    rows, total = _priced_lines(distribution, items)
+    try:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update()
+                .filter(
+                    distribution=distribution,
+                    buyer=acting_user,
+                    status=OrderStatus.PLACED,
+                    subscription__isnull=True,
+                )
+                .first()
             )
-            .first()
-        )
-        before = None
-        if existing is None:
-            order = Order(
-                distribution=distribution, buyer=acting_user, slot=slot, payment=payment, note=note
+            before = None
+            if order is None:
+                order = Order(distribution=distribution, buyer=acting_user)
+            else:
+                before = {"total": str(order.total), "lines": order.lines.count()}
+                _give_back_stock(order)
+                order.lines.all().delete()
+            for row in rows:
+                _take_stock(row.variant, row.quantity)
+            order.slot, order.payment, order.note, order.total = slot, payment, note, total
+            _check_balance(order, distribution, acting_user)
+            order.save()  # the database checks the constraints full_clean() would query
+            for row in rows:
+                row.order = order
+            OrderLine.objects.bulk_create(rows)
+            event_record(
+                actor=acting_user,
+                verb="shortcircuit.order_changed" if before else "shortcircuit.order_placed",
+                target=order,
+                before=before,
+                after={"total": str(order.total), "lines": len(rows), "payment": payment},
             )
-            try:
-                with transaction.atomic():
-                    order.save()
-            except IntegrityError as exc:  # the same buyer placing twice at once
-                raise ValidationError(
-                    _("You already have an order in this distribution: change it instead.")
-                ) from exc
-        else:
-            order = existing
-            before = {"total": str(order.total), "lines": order.lines.count()}
-            _give_back_stock(order)
-            order.lines.all().delete()
-            order.slot, order.payment, order.note = slot, payment, note
-        order.total = _write_lines(order, distribution, items)
-        _check_balance(order, distribution, acting_user)
-        order.full_clean(exclude=["subscription", "settlement"])
-        order.save()
-        event_record(
-            actor=acting_user,
-            verb="shortcircuit.order_changed" if before else "shortcircuit.order_placed",
-            target=order,
-            before=before,
-            after={"total": str(order.total), "lines": len(items), "payment": payment},
-        )
+    except IntegrityError as exc:
+        if not _same_buyer_twice(exc):
+            raise
+        # The same buyer placing twice at once: the other request won.
+        raise ValidationError(
+            _("You already have an order in this distribution: change it instead.")
+        ) from exc
     return order
 
 
