@@ -724,9 +724,11 @@ def bench_shop(dists: dict, member, count: int) -> dict:
 # --- 2. order placement (PostgreSQL) ---------------------------------------------------------
 
 
-def placement_setup(group, organiser, buyers: int, run: str) -> dict:
-    """A fresh open distribution of 200 offers (100 with 15–60 in stock, 100 made to order)
-    and `buyers` new users; the stock before the run."""
+def placement_setup(group, organiser, buyers: int, run: str, stock: int = 5_000) -> dict:
+    """A fresh open distribution of 200 offers (100 with `stock` units each, 100 made to
+    order) and `buyers` new users; the stock before the run. With the default stock the
+    run measures placements; `--stock 30` makes the variants sell out within seconds and
+    measures mostly refusals ("no longer available", rolled back)."""
     from django.db import connection, transaction
 
     from coops.shortcircuit.models import DistributionStatus, PickupPoint, Variant
@@ -742,7 +744,7 @@ def placement_setup(group, organiser, buyers: int, run: str) -> dict:
         chosen = rnd.sample(pool, 200)
         stocked, made = chosen[:100], chosen[100:]
         for variant in stocked:
-            variant.stock = Decimal(rnd.randint(15, 60))
+            variant.stock = Decimal(rnd.randint(stock, 2 * stock))
         for variant in made:
             variant.stock = None
         Variant.objects.bulk_update(chosen, ["stock"])
@@ -936,7 +938,7 @@ def bench_orders(group, organiser, args) -> dict:
     if connection.vendor != "postgresql":
         return {"skipped": "order placement runs on PostgreSQL only: add --postgres"}
     run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    job = placement_setup(group, organiser, args.buyers, run)
+    job = placement_setup(group, organiser, args.buyers, run, args.stock)
     connection.close()  # the workers open their own
     if args.processes:
         workers = Processes(
@@ -1174,11 +1176,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each report")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
-        "--processes", type=int, default=0, help="processes instead of threads (no GIL)"
+        "--processes",
+        type=int,
+        default=4,
+        help="order placement in N processes, like gunicorn workers (0: --threads threads)",
     )
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per slice")
     parser.add_argument("--rounds", type=int, default=3, help="paired slices (floor, orders)")
     parser.add_argument("--buyers", type=int, default=20_000, help="new buyers for placement")
+    parser.add_argument(
+        "--stock", type=int, default=5_000, help="units of each stocked variant (placement)"
+    )
     args = parser.parse_args()
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     where = configure(args)

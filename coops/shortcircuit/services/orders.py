@@ -70,14 +70,29 @@ def check_accepting(distribution: Distribution) -> None:
         raise ValidationError(_("Orders for this distribution are not open yet."))
 
 
+# What pricing and the line snapshots read: the catalog's wide rows are not fetched.
+OFFER_FIELDS = (
+    "price",
+    "variant_id",
+    *(
+        f"variant__{f}"
+        for f in ("active", "step", "name", "unit", "unit_size", "vat_rate", "stock",
+                  "variable_weight", "estimated_weight", "product_id")
+    ),
+    "variant__product__active",
+    "variant__product__name",
+    "variant__product__producer_id",
+)  # fmt: skip
+
+
 def _items(distribution: Distribution, quantities: Mapping[int, Decimal]) -> list[Item]:
     """The offers of `distribution` for the given offer ids, with valid quantities."""
     wanted = {int(pk): Decimal(q) for pk, q in quantities.items() if Decimal(q) != 0}
     offers = {
         o.pk: o
-        for o in Offer.objects.filter(distribution=distribution, pk__in=wanted).select_related(
-            "variant__product__producer"
-        )
+        for o in Offer.objects.filter(distribution=distribution, pk__in=wanted)
+        .select_related("variant__product")
+        .only(*OFFER_FIELDS)
     }
     items: list[Item] = []
     errors: list[str] = []
