@@ -27,23 +27,7 @@ from ..models import (
 )
 from ..services.contracts import OptionSpec
 from ..services.subscriptions import absence_locked, group_members_choices
-
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
-
-
-def add_service_error(form: forms.Form, exc: ValidationError, fields: dict[str, str]) -> None:
-    """Show a service's refusal next to the field it concerns (by its code), or on top."""
-    for error in exc.error_list if hasattr(exc, "error_list") else [exc]:
-        field = fields.get(error.code or "", error.code or "")
-        form.add_error(field if field in form.fields else None, error.messages)
+from ._common import WEEKDAYS
 
 
 class DeliveryChoiceField(forms.ModelMultipleChoiceField):

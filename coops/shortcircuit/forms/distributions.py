@@ -8,35 +8,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Recurrence
 from ..models.distributions import MAX_HUB_FEE_PERCENT
 from ..services.distributions import SlotSpec
+from ._common import WEEKDAYS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
-
-
-def add_service_error(form: forms.Form, exc: ValidationError, fields: dict[str, str]) -> None:
-    """Show a service's refusal next to the field it concerns (by its code), or on top."""
-    if hasattr(exc, "error_dict"):  # a model's full_clean(): errors by field already
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for error in exc.error_list:
-        field = fields.get(error.code or "", error.code or "")
-        form.add_error(field if field in form.fields else None, error.messages)
 
 
 def _datetime_field(label) -> forms.DateTimeField:

@@ -14,12 +14,6 @@ from coops.ledger.models import PaymentMethod
 from ..models import Distribution, DistributionSlot, OrderPayment
 
 
-def add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form, as non-field errors."""
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 class ShopFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     producer = forms.TypedChoiceField(

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coops.core.money import Money, format_money
 from coops.core.permissions import can, require
 
+from ..forms._common import add_service_error
 from ..forms.contracts import (
     ContractForm,
     DeliveryChoicesForm,
     InstalmentForm,
     SubscribeForm,
     SubscriptionForm,
-    add_service_error,
     option_formset,
     skipped_dates,
 )

@@ -17,12 +17,12 @@ from coops.core.geo import GeoError, Point
 from coops.core.geocoding import geocode
 from coops.core.permissions import require
 
+from ..forms._common import add_service_error
 from ..forms.distributions import (
     DistributionForm,
     NearMeForm,
     OffersForm,
     ShiftForm,
-    add_service_error,
 )
 from ..models import DistributionStatus
 from ..selectors import distributions as selectors

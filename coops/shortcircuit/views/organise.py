@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coops.core.permissions import require
 from coops.directory.models import Actor
 
+from ..forms._common import add_service_error
 from ..forms.distributions import (
     PickupPointForm,
     ProducerSearchForm,
     RecurrenceForm,
-    add_service_error,
 )
 from ..models import HubProducer, PickupPoint, Recurrence
 from ..selectors import distributions as selectors

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 from coops.core.money import Money, format_money
 from coops.core.permissions import require
 
-from ..forms.shop import OnSitePaymentForm, WeighForm, add_service_error
+from ..forms._common import add_service_error
+from ..forms.shop import OnSitePaymentForm, WeighForm
 from ..models import DistributionStatus, Order, OrderLine
 from ..selectors.orders import on_site_orders, settlement_preview, weighable_lines
 from ..services.settlement import distribution_settle, order_payment_record
