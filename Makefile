@@ -86,7 +86,7 @@ messages: setup
 		mkdir -p coops/$$app/locale && \
 		(cd coops/$$app && ../../$(BIN)/python ../../manage.py makemessages -l fr --no-obsolete --add-location file -i "tests/*") || exit 1; \
 	done
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=bench
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -13,6 +13,13 @@ def fr(msgid: str, **params) -> str:
     return text % params if params else text
 
 
+def pfr(context: str, msgid: str, **params) -> str:
+    """The French text for a message with a context (pgettext)."""
+    with translation.override("fr"):
+        text = translation.pgettext(context, msgid)
+    return text % params if params else text
+
+
 def nfr(singular: str, plural: str, n: int, **params) -> str:
     """The French text for a plural message with count `n`."""
     with translation.override("fr"):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coops.ledger.models import PaymentMethod
 
@@ -54,7 +55,9 @@ class CartRemoveForm(forms.Form):
 
 class CheckoutForm(forms.Form):
     slot = forms.ModelChoiceField(
-        label=_("Pickup"), queryset=DistributionSlot.objects.none(), empty_label=None,
+        label=pgettext_lazy("short circuits", "Pickup"),
+        queryset=DistributionSlot.objects.none(),
+        empty_label=None,
         widget=forms.RadioSelect,
     )  # fmt: skip
     payment = forms.ChoiceField(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import PERSONAS
 from coops.core.models import Event
-from coops.groups.tests.helpers import fr, page
+from coops.groups.tests.helpers import fr, page, pfr
 
 from ..models import (
     Distribution,
@@ -348,7 +348,7 @@ def test_the_distribution_page_shows_slots_offers_and_volunteers(p):
     assert p.point.name in text and str(p.offer.variant) in text
     assert fr("%(taken)s of %(needed)s volunteers", taken=1, needed=3) in text
     assert p.member.public_name in text
-    assert fr("Open for orders") in text
+    assert pfr("button", "Open for orders") in text
 
 
 def test_searching_the_directory_for_producers(p):

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coops.core.geo import GeoError, Point
@@ -152,7 +152,9 @@ def distribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 NEXT_STEPS = {
-    DistributionStatus.DRAFT: [(DistributionStatus.OPEN, gettext_lazy("Open for orders"))],
+    DistributionStatus.DRAFT: [
+        (DistributionStatus.OPEN, pgettext_lazy("button", "Open for orders"))
+    ],
     DistributionStatus.OPEN: [
         (DistributionStatus.CLOSED, gettext_lazy("Close orders now")),
         (DistributionStatus.DRAFT, gettext_lazy("Back to draft")),

@@ -17,7 +17,7 @@ from coops.accounts.tests.factories import UserFactory
 from coops.core.money import Money, format_money
 from coops.groups.models import Role
 from coops.groups.tests.factories import MembershipFactory
-from coops.groups.tests.helpers import fr, nfr
+from coops.groups.tests.helpers import fr, nfr, pfr
 from coops.shortcircuit.models import ContractStatus, HubProducer, Subscription
 from coops.shortcircuit.services.contracts import OptionSpec, contract_save, contract_transition
 from coops.shortcircuit.tests.factories import PickupPointFactory, ProducerFactory, hub
@@ -113,7 +113,7 @@ def test_subscribe_with_an_absence_then_change_the_size(amap, new_page, sign_in_
     )
     plan = marc.get_by_test_id("plan").locator("tbody tr")
     expect(plan).to_have_count(6)
-    expect(plan.nth(1).locator("td").last).to_have_text(fr("Absent"))
+    expect(plan.nth(1).locator("td").last).to_have_text(pfr("short circuits: a delivery", "Absent"))
     expect(plan.nth(0).locator("td").nth(1)).to_have_text(f"{number('12.50')} EUR")
     instalments = marc.get_by_test_id("instalments").locator("tbody tr")
     expect(instalments.locator("td:nth-child(3)")).to_have_text(

@@ -16,7 +16,7 @@ from coops.accounts.tests.factories import UserFactory
 from coops.core.money import Money, format_money
 from coops.groups.models import Role
 from coops.groups.tests.factories import MembershipFactory
-from coops.groups.tests.helpers import fr, nfr
+from coops.groups.tests.helpers import fr, nfr, pfr
 from coops.shortcircuit.models import BulkRequest, BulkStatus
 from coops.shortcircuit.services.bulk import bulk_order_create, bulk_order_open
 from coops.shortcircuit.tests.factories import hub
@@ -79,7 +79,7 @@ def test_cases_shared_by_quantities_then_tolerances(flour, new_page, sign_in_as)
         form = page.get_by_test_id(f"request-form-{article.pk}")
         form.get_by_label(fr("Quantity (units)")).fill(str(quantity))
         form.get_by_label(fr("Tolerance (units)")).fill(str(tolerance))
-        form.get_by_role("button", name=fr("Ask")).click()
+        form.get_by_role("button", name=pfr("short circuits: a bulk request", "Ask")).click()
         expect(page.locator("main .messages")).to_contain_text(
             fr("Your request for %(article)s is saved.", article="Farine T80")
         )

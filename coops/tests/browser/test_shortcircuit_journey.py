@@ -20,7 +20,7 @@ from coops.accounts.tests.factories import PASSWORD, UserFactory
 from coops.core.money import Money, format_money
 from coops.groups.models import Role
 from coops.groups.tests.factories import MembershipFactory
-from coops.groups.tests.helpers import fr, nfr
+from coops.groups.tests.helpers import fr, nfr, pfr
 from coops.ledger.invariants import ledger_violations
 from coops.ledger.models import Entry, LedgerAccount, Purpose
 from coops.ledger.providers import payment_record
@@ -190,7 +190,9 @@ def test_from_the_catalog_to_the_books(hub_world, new_page, sign_in_as):
     olga.get_by_role("button", name=fr("Save the offers")).click()
     expect(flash(olga)).to_contain_text(fr("The offers are saved."))
     expect(olga.get_by_test_id("offers").locator("tbody tr")).to_have_count(2)
-    olga.get_by_test_id("steps").get_by_role("button", name=fr("Open for orders")).click()
+    olga.get_by_test_id("steps").get_by_role(
+        "button", name=pfr("button", "Open for orders")
+    ).click()
     expect(olga.get_by_test_id("status")).to_have_text(fr("Open for orders"))
     apple_offer = Offer.objects.get(distribution=distribution, variant=apples)
     chicken_offer = Offer.objects.get(distribution=distribution, variant=chicken)
