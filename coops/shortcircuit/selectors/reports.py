@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Func, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -101,6 +101,19 @@ def report_titles() -> dict[str, str]:
 # --- shared pieces ---------------------------------------------------------------------------
 
 
+class _Divide(Func):
+    """a / b. On SQLite, Django casts each step of an arithmetic on decimals to NUMERIC,
+    which stores 10.00 and 6.00 as integers, so 60 / 106 would divide as integers (0):
+    there the division is made on reals. PostgreSQL divides numerics exactly."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = AMOUNT
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(1.0 * %(expressions)s)")
+
+
 def line_fee() -> Round:
     """The hub's fee of one line, rounded to the cent, in SQL (see pricing.line_amounts):
     fixed price: unit fee × quantity; variable weight: the line's total T holds the
@@ -110,7 +123,7 @@ def line_fee() -> Round:
     is far smaller than the distance of an exact value to the next rounding boundary."""
     p = F("order__distribution__hub_fee_percent")
     f = F("order__distribution__hub_fee_per_item")
-    weighed = (F("total") * p + Value(HUNDRED) * f * F("quantity")) / (Value(HUNDRED) + p)
+    weighed = _Divide(F("total") * p + Value(HUNDRED) * f * F("quantity"), Value(HUNDRED) + p)
     return Round(
         Case(
             When(estimated_weight__isnull=True, then=F("unit_fee") * F("quantity")),

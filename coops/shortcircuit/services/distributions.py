@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coops.core.audit import event_record
+from coops.core.money import Money, format_money
 from coops.groups.models import Membership
 
 from .. import kinds
@@ -151,7 +152,7 @@ def offers_set(
 ) -> list[Offer]:
     """Offer exactly the variants in `prices` (variant id → price, None for the catalog
     price), from the hub's producers' active catalog. An offer already ordered cannot
-    be withdrawn."""
+    be withdrawn nor change price."""
     with transaction.atomic():
         distribution = lock_objects(Distribution, distribution.pk)
         if distribution.status not in EDITABLE:
@@ -188,6 +189,16 @@ def offers_set(
             offer = current.get(variant_id) or Offer(
                 distribution=distribution, variant=variants[variant_id]
             )
+            if offer.pk and offer.price != price and offer.order_lines.exists():
+                # Buyers of one distribution pay one price, and weighed lines are
+                # priced per kg from the offer when they are weighed.
+                raise ValidationError(
+                    _("%(product)s was already ordered: its price stays %(price)s.")
+                    % {
+                        "product": offer.variant,
+                        "price": format_money(Money(offer.price, distribution.currency)),
+                    }
+                )
             offer.price = price
             offer.save()
             offers.append(offer)

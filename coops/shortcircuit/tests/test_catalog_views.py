@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +15,7 @@ from django.urls import reverse
 from coops.accounts.tests.factories import UserFactory
 from coops.core.models import Event
 from coops.directory.tests.factories import ActorFactory
+from coops.directory.tests.shared_data import SHARED_DATA
 from coops.groups.tests.helpers import fr, page
 
 from ..catalog_csv import COLUMNS
@@ -25,7 +25,7 @@ from .factories import ProducerFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
+SHARED = SHARED_DATA
 WHO = ["anonymous", "stranger", "staff", "owner"]
 REFUSAL = "Only the producer's own managers can do this."
 CSV = (";".join(COLUMNS) + "\nNavets;;;;1 kg;kg;1;2.10;5.5;8;0;;NAV;\n").encode()

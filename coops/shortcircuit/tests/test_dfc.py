@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from coops.accounts.tests.factories import UserFactory
+from coops.directory.tests.shared_data import SHARED_DATA
 from coops.groups.tests.helpers import fr
 
 from ..dfc import dfc_export, dfc_import, dfc_parse, document_loader
@@ -20,7 +20,7 @@ from .factories import ProducerFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
+SHARED = SHARED_DATA
 OFN_GET = SHARED / "ofn_dfc_product.GET.json"
 OFN_PUT = SHARED / "ofn_dfc_put_supplied_product.json"
 GET_ID = (

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coops.core.models import Event
+from coops.core.money import Money, format_money
 from coops.groups.models import Role
 from coops.groups.tests.factories import MembershipFactory
 from coops.groups.tests.helpers import fr
@@ -220,6 +221,27 @@ def test_offers_come_from_the_hubs_producers(organiser):
         fr("Only products on sale from the hub's producers can be offered.")
     ]
     assert Offer.objects.filter(distribution=distribution).count() == 2
+
+
+def test_an_ordered_offer_keeps_its_price(organiser):
+    distribution = DistributionFactory(group=organiser.group)
+    ordered = offer(distribution, price=Decimal("3.20"))
+    place(distribution, MembershipFactory(group=organiser.group).user, {ordered: 1})
+    with pytest.raises(ValidationError) as caught:
+        offers_set(
+            distribution=distribution,
+            prices={ordered.variant_id: Decimal("3.50")},
+            acting_user=organiser.user,
+        )
+    assert caught.value.messages == [
+        fr(
+            "%(product)s was already ordered: its price stays %(price)s.",
+            product=str(ordered.variant),
+            price=format_money(Money(Decimal("3.20"), "EUR")),
+        )
+    ]
+    ordered.refresh_from_db()
+    assert ordered.price == Decimal("3.20")
 
 
 def test_due_distributions_close_once():

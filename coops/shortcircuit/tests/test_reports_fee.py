@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.db.models import Sum
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coops.accounts.tests.factories import UserFactory
@@ -79,6 +79,14 @@ def test_fixed_price_fee(line, price, fee_percent, fee_per_item, q):
     pieces=st.integers(min_value=1, max_value=12),
     estimate=weight,
     weighed=st.none() | weight,
+)
+@example(  # whole amounts that SQLite stores as integers (it once divided them as such)
+    price=Decimal("0.52"),
+    fee_percent=Decimal("6.00"),
+    fee_per_item=Decimal("0.00"),
+    pieces=11,
+    estimate=Decimal("1.648"),
+    weighed=None,
 )
 def test_variable_weight_fee(line, price, fee_percent, fee_per_item, pieces, estimate, weighed):
     q = Decimal(pieces)
