@@ -41,7 +41,7 @@ import random
 import statistics
 import sys
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from time import perf_counter
@@ -934,10 +934,11 @@ class Processes:
 
 def bench_orders(group, organiser, args) -> dict:
     from django.db import connection
+    from django.utils import timezone
 
     if connection.vendor != "postgresql":
         return {"skipped": "order placement runs on PostgreSQL only: add --postgres"}
-    run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    run = timezone.now().strftime("%Y%m%d%H%M%S")
     job = placement_setup(group, organiser, args.buyers, run, args.stock)
     connection.close()  # the workers open their own
     if args.processes:

@@ -3,18 +3,9 @@ pages go through the services (row locks, audit events, the ledger)."""
 
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from .models import Booking, Ride, Trip
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ride)

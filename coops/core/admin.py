@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import Event
 
 
+class ReadOnlyMixin:
+    """For models written only by services (rows locks, audit events, the ledger): the
+    admin shows them and never adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     """The audit log, read-only: events are written by services, never edited."""

@@ -4,18 +4,9 @@ withdraw an offer from the listing."""
 
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from .models import Currency, DemurrageRun, Offer, PaymentRequest
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Currency)

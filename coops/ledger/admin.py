@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from .models import Entry, LedgerAccount, Payment, Transaction
-
-
-class ReadOnlyMixin:
-    """The book is written only by ledger.services: the admin shows, never edits."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EntryInline(ReadOnlyMixin, admin.TabularInline):

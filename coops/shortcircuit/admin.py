@@ -3,18 +3,9 @@ pages go through the services (stock updates, row locks, audit events, the ledge
 
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from . import models as m
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(m.ProductType)

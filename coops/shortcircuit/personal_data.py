@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import (
@@ -27,9 +26,8 @@ from .models import (
     ShiftSignup,
     Subscription,
     SubscriptionStatus,
-    Variant,
 )
-from .services.orders import accepting_orders
+from .services.orders import accepting_orders, stock_give_back
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -157,10 +155,7 @@ def erase(user: Any) -> None:
         for order in open_orders:
             if not accepting_orders(order.distribution, now):
                 continue
-            for line in order.lines.all():
-                Variant.objects.filter(pk=line.variant_id, stock__isnull=False).update(
-                    stock=F("stock") + line.quantity
-                )
+            stock_give_back(order)
             Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
         Order.objects.filter(buyer=user).update(note="")
         Subscription.objects.filter(member=user, status=SubscriptionStatus.ACTIVE).update(

@@ -63,7 +63,7 @@ from ..models import (
 )
 from ..pricing import cents
 from ._base import lock_objects
-from .orders import _give_back_stock, _take_stock
+from .orders import _take_stock, stock_give_back
 from .subscriptions import (
     collector_id,
     distribution_accepts_changes,
@@ -503,7 +503,7 @@ def subscription_order_withdraw(*, subscription: Subscription, delivery: Contrac
             % {"date": delivery.date.isoformat()},
             code="absences",
         )
-    _give_back_stock(order)
+    stock_give_back(order)
     order.status = OrderStatus.CANCELLED
     order.save(update_fields=["status", "updated_at"])
 

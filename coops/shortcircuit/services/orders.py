@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -32,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from coops.core.audit import event_record
 from coops.core.money import Money, format_money
-from coops.ledger.models import LedgerAccount, Purpose
+from coops.ledger.selectors import member_account
 
 from ..models import (
     Distribution,
@@ -126,7 +125,8 @@ def _take_stock(variant: Variant, quantity: Decimal) -> None:
         )
 
 
-def _give_back_stock(order: Order) -> None:
+def stock_give_back(order: Order) -> None:
+    """Put the stock an order's lines took back on sale (made-to-order lines took none)."""
     for line in order.lines.all():
         Variant.objects.filter(pk=line.variant_id, stock__isnull=False).update(
             stock=F("stock") + line.quantity
@@ -178,18 +178,8 @@ def _same_buyer_twice(exc: IntegrityError) -> bool:
 def balance_available(*, group, user, currency: str, excluding: Order | None = None) -> Money:
     """The member's balance in the group's books minus what their other placed,
     unsettled, balance-paid orders already commit."""
-    balance = (
-        LedgerAccount.objects.filter(
-            group=group,
-            currency=currency,
-            purpose=Purpose.MEMBER,
-            owner_type=ContentType.objects.get_for_model(user),
-            owner_id=str(user.pk),
-        )
-        .values_list("balance", flat=True)
-        .first()
-        or 0
-    )
+    account = member_account(group=group, user=user, currency=currency)
+    balance = account.balance if account is not None else 0
     committed = Order.objects.filter(
         distribution__group=group,
         distribution__currency=currency,
@@ -262,7 +252,7 @@ def order_place(
                 order = Order(distribution=distribution, buyer=acting_user)
             else:
                 before = {"total": str(order.total), "lines": order.lines.count()}
-                _give_back_stock(order)
+                stock_give_back(order)
                 order.lines.all().delete()
             for row in rows:
                 _take_stock(row.variant, row.quantity)
@@ -300,7 +290,7 @@ def order_cancel(*, order: Order, acting_user: Any) -> Order:
             raise ValidationError(
                 _("This order comes from a season contract: declare an absence instead.")
             )
-        _give_back_stock(order)
+        stock_give_back(order)
         order.status = OrderStatus.CANCELLED
         order.save(update_fields=["status", "updated_at"])
         event_record(actor=acting_user, verb="shortcircuit.order_cancelled", target=order)
