@@ -16,6 +16,14 @@ queries are folded here the same way, and the last word of a query is a prefix:
 `search_filter(queryset, query, index=...)` keeps the rows matching every word and
 annotates `search_rank` (higher is more relevant, on both engines); `RankedResults`
 pages through the matches best first at the cost of one scan of the index.
+
+On PostgreSQL a prefix (`word:*`) is a "partial match": GIN reads every row of every
+indexed word starting with it into a bitmap before any other condition can narrow it,
+which costs tens of milliseconds when the words are common. So the index also keeps its
+vocabulary (`<table>_words`, the plain words of the text, filled by statement triggers),
+and `search_filter(..., expand_prefix=True)` looks the last word up there first: the
+prefix becomes the few whole words it stands for ("cooperativ" → cooperative |
+cooperatives), which GIN intersects with the other conditions without reading them all.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 12
 MAX_WORD_LENGTH = 40
+MAX_EXPANSION = 64  # whole words a prefix may stand for before it is left a prefix
 _WORD_RE = re.compile(r"[^\W_]+")
 _IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -68,6 +77,15 @@ class SearchIndex:
     @property
     def triggers(self) -> tuple[str, str, str]:
         return (f"{self.table}_fts_ai", f"{self.table}_fts_ad", f"{self.table}_fts_au")
+
+    @property
+    def words_table(self) -> str:
+        """PostgreSQL: the vocabulary, one row per plain word of the indexed text."""
+        return f"{self.table}_words"
+
+    @property
+    def words_triggers(self) -> tuple[str, str]:
+        return (f"{self.table}_words_ai", f"{self.table}_words_au")
 
     @property
     def tsvector_index(self) -> str:
@@ -139,23 +157,50 @@ def _pg_vector_sql(index: SearchIndex, column_sql: str) -> str:
     )
 
 
-def _pg_query(index: SearchIndex, words: list[str]) -> tuple[str, list[str]]:
+def _pg_query(
+    index: SearchIndex, words: list[str], expansion: tuple[str, ...] | None = None
+) -> tuple[str, list[str]]:
     """All words stemmed; the last one also as a prefix of the plain words, which hold
     every word of the text as written (folded), so "boulang" finds "boulangère". A
-    prefix of the stem as well would scan the index a second time for little more."""
+    prefix of the stem as well would scan the index a second time for little more.
+
+    `expansion`, when given, is every plain word the prefix stands for (from the
+    vocabulary): they replace the prefix, and an empty one leaves the stem alone."""
     config = index.config
     parts = [f"to_tsquery('{config}'::regconfig, %s)" for _ in words[:-1]]
-    parts.append(f"(to_tsquery('{config}'::regconfig, %s) || to_tsquery('simple'::regconfig, %s))")
-    params = [*words[:-1], words[-1], f"{words[-1]}:*"]
+    params = [*words[:-1], words[-1]]
+    if expansion is None:
+        parts.append(
+            f"(to_tsquery('{config}'::regconfig, %s) || to_tsquery('simple'::regconfig, %s))"
+        )
+        params.append(f"{words[-1]}:*")
+    elif expansion:
+        # The words as they are in the index: a tsquery literal, not parsed again.
+        parts.append(f"(to_tsquery('{config}'::regconfig, %s) || %s::tsquery)")
+        params.append(" | ".join(_tsquery_lexeme(word) for word in expansion))
+    else:
+        parts.append(f"to_tsquery('{config}'::regconfig, %s)")
     return "(" + " && ".join(parts) + ")", params
+
+
+def _tsquery_lexeme(word: str) -> str:
+    """`word` quoted as one lexeme of tsquery's input syntax."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 class _PgSearch(Expression):
     """`vector @@ query` (as a condition) or `ts_rank(vector, query)` (as a rank)."""
 
-    def __init__(self, index: SearchIndex, words: list[str], *, rank: bool) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        words: list[str],
+        *,
+        rank: bool,
+        expansion: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__(output_field=FloatField() if rank else BooleanField())
-        self.index, self.words, self.rank = index, words, rank
+        self.index, self.words, self.rank, self.expansion = index, words, rank, expansion
         self.column = F(index.column)
 
     def get_source_expressions(self) -> list:
@@ -175,7 +220,7 @@ class _PgSearch(Expression):
         # The stored tsvector sits next to the text column, in the same (aliased) table.
         qn = compiler.quote_name_unless_alias
         vector = f"{qn(alias)}.{qn(self.index.vector_column)}"
-        query_sql, params = _pg_query(self.index, self.words)
+        query_sql, params = _pg_query(self.index, self.words, self.expansion)
         if self.rank:
             return f"ts_rank({vector}, {query_sql})", params
         return f"{vector} @@ {query_sql}", params
@@ -191,6 +236,7 @@ def search_filter(
     index: SearchIndex,
     rank: bool = True,
     narrowed: bool = False,
+    expand_prefix: bool = False,
 ):
     """Rows of `queryset` whose indexed text holds every word of `query` (the last word as
     a prefix), annotated with `search_rank` when `rank` (higher is more relevant).
@@ -198,6 +244,10 @@ def search_filter(
     `narrowed` says another indexed filter of `queryset` (a bounding box…) already keeps
     few rows: SQLite then walks that index and checks the text for each row, instead of
     walking every row the words match (its planner cannot tell which is smaller).
+
+    `expand_prefix` (PostgreSQL; one more query) replaces the prefix by the whole words of
+    the vocabulary it stands for, when there are at most MAX_EXPANSION: the same rows,
+    found without reading every row of those words first (see the module's doc).
 
     A query without any word (empty, punctuation only) filters nothing and ranks 0.
     """
@@ -216,11 +266,31 @@ def search_filter(
             queryset = queryset.filter(pk__in=matched)
         return queryset.annotate(search_rank=_Bm25(index, match)) if rank else queryset
     if vendor == "postgresql":
-        queryset = queryset.filter(_PgSearch(index, words, rank=False))
-        return (
-            queryset.annotate(search_rank=_PgSearch(index, words, rank=True)) if rank else queryset
-        )
+        expansion = prefix_words(index, words[-1], using=queryset.db) if expand_prefix else None
+        queryset = queryset.filter(_PgSearch(index, words, rank=False, expansion=expansion))
+        if not rank:
+            return queryset
+        ranked = _PgSearch(index, words, rank=True, expansion=expansion)
+        return queryset.annotate(search_rank=ranked)
     raise NotImplementedError(f"no search engine for the {vendor} database")
+
+
+def prefix_words(index: SearchIndex, prefix: str, *, using: str = "default") -> tuple | None:
+    """PostgreSQL: the plain words of the indexed text that start with `prefix` (folded),
+    from the vocabulary; None when there are more than
+    MAX_EXPANSION (the prefix is then searched as a prefix) or on other engines."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # A "C"-collated b-tree serves LIKE 'prefix%' as a range; a term holds no % or _.
+        cursor.execute(
+            f"SELECT DISTINCT word FROM {index.words_table} WHERE word LIKE %s "  # noqa: S608
+            "ORDER BY word LIMIT %s",
+            [f"{prefix}%", MAX_EXPANSION + 1],
+        )
+        found = tuple(row[0] for row in cursor.fetchall())
+    return found if len(found) <= MAX_EXPANSION else None
 
 
 class RankedResults:
@@ -229,14 +299,19 @@ class RankedResults:
     their rows (taken from `rows`, default `queryset`: annotate or prefetch it there).
     Each row gets `search_rank`; ties go to the smaller primary key.
 
+    With `expand_prefix`, the ranking query expands the prefix as `search_filter` does,
+    so its ranks equal those of an expanded search (ts_rank divides an alternative by its
+    number of words: the same rows rank on another scale than with the bare prefix).
+
     Prefer this to ordering `search_filter(..., rank=True)` by rank when many rows may
     match: SQLite's bm25() is only cheap inside one scan of the FTS5 table, which is how
     the ranking query here computes it (a per-row rank lookup repeats the whole match).
     """
 
     def __init__(self, queryset: QuerySet, query: str, *, index: SearchIndex,
-                 rows: QuerySet | None = None) -> None:  # fmt: skip
+                 rows: QuerySet | None = None, expand_prefix: bool = False) -> None:  # fmt: skip
         self.queryset, self.query, self.index = queryset, query, index
+        self.expand_prefix = expand_prefix  # for the ranking query (see search_filter)
         self.rows = rows if rows is not None else queryset
         self.words = terms(query, index.fold)
         self._count: int | None = None
@@ -287,7 +362,13 @@ class RankedResults:
                 return dict(cursor.fetchall())
         if vendor == "postgresql":
             ranked = (
-                search_filter(self.queryset, self.query, index=self.index, rank=True)
+                search_filter(
+                    self.queryset,
+                    self.query,
+                    index=self.index,
+                    rank=True,
+                    expand_prefix=self.expand_prefix,
+                )
                 .order_by("-search_rank", "pk")
                 .values_list("pk", "search_rank")
             )
@@ -378,6 +459,43 @@ def _sqlite_uninstall(index: SearchIndex) -> list[str]:
     return [*drops, f"DROP TABLE IF EXISTS {index.fts_table}"]
 
 
+def _pg_words_sql(index: SearchIndex, rows: str) -> str:
+    """The vocabulary's missing plain words of the texts in `rows` (a transition table or
+    the table itself), exactly the plain lexemes of the stored tsvector. Without a unique
+    constraint, concurrent writers never wait on each other; a word two of them add at
+    once is kept twice, which the lookup's DISTINCT absorbs."""
+    words = index.words_table
+    return (
+        f"INSERT INTO {words} (word) SELECT DISTINCT w.word FROM {rows} AS r, "  # noqa: S608
+        f"unnest(tsvector_to_array(to_tsvector('simple'::regconfig, "
+        f"immutable_unaccent(r.{index.column})))) AS w(word) "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {words} x WHERE x.word = w.word)"
+    )
+
+
+def _pg_words_install(index: SearchIndex) -> list[str]:
+    t, words = index.table, index.words_table
+    inserted, updated = index.words_triggers
+    changed = (
+        f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.{index.pk} = n.{index.pk} "  # noqa: S608
+        f"WHERE n.{index.column} IS DISTINCT FROM o.{index.column})"
+    )
+    return [
+        f'CREATE TABLE IF NOT EXISTS {words} (word text COLLATE "C" NOT NULL)',
+        f"CREATE INDEX IF NOT EXISTS {words}_word ON {words} (word)",
+        f"CREATE OR REPLACE FUNCTION {inserted}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {_pg_words_sql(index, 'new_rows')}; RETURN NULL; END $$",
+        f"CREATE OR REPLACE FUNCTION {updated}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {_pg_words_sql(index, changed)}; RETURN NULL; END $$",
+        f"CREATE OR REPLACE TRIGGER {inserted} AFTER INSERT ON {t} "
+        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {inserted}()",
+        f"CREATE OR REPLACE TRIGGER {updated} AFTER UPDATE ON {t} "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {updated}()",
+        _pg_words_sql(index, t),
+    ]
+
+
 def _pg_install(index: SearchIndex, unaccent_schema: str) -> list[str]:
     s = unaccent_schema
     return [
@@ -395,6 +513,7 @@ def _pg_install(index: SearchIndex, unaccent_schema: str) -> list[str]:
         f"USING gin ({index.vector_column})",
         f"CREATE INDEX IF NOT EXISTS {index.trigram_index} ON {index.table} "
         f"USING gin (immutable_unaccent(lower({index.name_column})) gin_trgm_ops)",
+        *_pg_words_install(index),
     ]
 
 
@@ -431,6 +550,9 @@ def uninstall(index: SearchIndex, schema_editor) -> None:
         statements = _sqlite_uninstall(index)
     elif vendor == "postgresql":
         statements = [
+            *(f"DROP TRIGGER IF EXISTS {name} ON {index.table}" for name in index.words_triggers),
+            *(f"DROP FUNCTION IF EXISTS {name}()" for name in index.words_triggers),
+            f"DROP TABLE IF EXISTS {index.words_table}",
             f"DROP INDEX IF EXISTS {index.tsvector_index}",
             f"DROP INDEX IF EXISTS {index.trigram_index}",
             f"ALTER TABLE {index.table} DROP COLUMN IF EXISTS {index.vector_column}",
@@ -472,19 +594,31 @@ def index_problems(index: SearchIndex, using: str = "default") -> list[str]:
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = %s UNION ALL "
                 "SELECT column_name FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name = %s",
-                [index.table, index.table, index.vector_column],
+                "WHERE table_name = %s AND column_name = %s UNION ALL "
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass UNION ALL "
+                "SELECT tablename FROM pg_tables WHERE tablename = %s",
+                [index.table, index.table, index.vector_column, index.table, index.words_table],
             )
-            expected = {index.tsvector_index, index.trigram_index, index.vector_column}
+            expected = {
+                index.tsvector_index,
+                index.trigram_index,
+                index.vector_column,
+                *index.words_triggers,
+                index.words_table,
+            }
         present = {row[0] for row in cursor.fetchall()}
     return sorted(expected - present)
 
 
 def rebuild(index: SearchIndex, using: str = "default") -> None:
     """Refill the SQLite FTS5 table from its content table (after bulk SQL outside the
-    triggers' reach); PostgreSQL indexes need nothing."""
+    triggers' reach); on PostgreSQL, refill the vocabulary, which also drops the words no
+    row holds any more (the triggers only add)."""
     connection = connections[using]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             fts = index.fts_table
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {index.words_table}")  # noqa: S608
+            cursor.execute(_pg_words_sql(index, index.table))

@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.test.utils import isolate_apps
 
 from coops.core import search
-from coops.core.search import SearchIndex, search_filter, similar_filter, terms
+from coops.core.search import RankedResults, SearchIndex, search_filter, similar_filter, terms
 
 PROBE = SearchIndex(table="core_search_probe", column="search_text", name_column="name")
 
@@ -206,3 +206,65 @@ def test_rebuild_refills_the_fts_table_after_raw_writes(probe):
     search.rebuild(PROBE)
 
     assert names(search_filter(probe.objects.all(), "velo", index=PROBE)) == ["Atelier vélo"]
+
+
+@pytest.mark.parametrize(
+    "query", ["boul", "boulangere", "cooperative", "velo", "ecole", "contact", "lil", "zzz", "de"]
+)
+def test_an_expanded_prefix_finds_the_same_rows(docs, query):
+    add(docs, "Vélo-école du Nord", "contact@velo-ecole.fr, l'atelier de Lille")
+    plain = search_filter(docs.objects.all(), query, index=PROBE)
+    expanded = search_filter(docs.objects.all(), query, index=PROBE, expand_prefix=True)
+    # The same rows; PostgreSQL ranks them on another scale (ts_rank divides an
+    # alternative of words by their number), which RankedResults' expand_prefix follows.
+    assert sorted(expanded.values_list("name", flat=True)) == sorted(
+        plain.values_list("name", flat=True)
+    )
+    ranked = RankedResults(docs.objects.all(), query, index=PROBE, expand_prefix=True)
+    assert [(d.name, round(d.search_rank, 6)) for d in ranked[0:10]] == [
+        (d.name, round(d.search_rank, 6)) for d in expanded.order_by("-search_rank", "pk")
+    ]
+
+
+def test_the_vocabulary_follows_inserts_and_updates(probe):
+    if connection.vendor != "postgresql":
+        pytest.skip("the vocabulary serves PostgreSQL's prefixes")
+    assert search.prefix_words(PROBE, "velo") == ()
+    doc = add(probe, "Atelier vélo", "vélos cargos")
+    assert search.prefix_words(PROBE, "velo") == ("velo", "velos")
+    probe.objects.filter(pk=doc.pk).update(search_text="atelier velocipede")
+    # The triggers only add; rebuilding drops the words no row holds any more.
+    assert search.prefix_words(PROBE, "velo") == ("velo", "velocipede", "velos")
+    search.rebuild(PROBE)
+    assert search.prefix_words(PROBE, "velo") == ("velocipede",)
+    assert search.prefix_words(PROBE, "cargo") == ()
+
+
+def test_a_prefix_of_too_many_words_stays_a_prefix(probe, monkeypatch):
+    for word in ("bio", "biocoop", "biodiversite", "biologique"):
+        add(probe, word.capitalize())
+    monkeypatch.setattr(search, "MAX_EXPANSION", 3)
+    expected = ["Bio", "Biocoop", "Biodiversite", "Biologique"]
+    if connection.vendor == "postgresql":
+        assert search.prefix_words(PROBE, "bio") is None
+        monkeypatch.setattr(search, "MAX_EXPANSION", 4)
+        assert len(search.prefix_words(PROBE, "bio")) == 4
+    else:
+        assert search.prefix_words(PROBE, "bio") is None  # SQLite has no vocabulary
+    found = search_filter(probe.objects.all(), "bio", index=PROBE, expand_prefix=True)
+    assert sorted(found.values_list("name", flat=True)) == expected
+
+
+def test_odd_vocabulary_words_stay_one_lexeme(probe):
+    if connection.vendor != "postgresql":
+        pytest.skip("the vocabulary serves PostgreSQL's prefixes")
+    add(probe, "Atelier", "ordinaire")
+    with connection.cursor() as cursor:  # words no parser makes, as a worst case
+        cursor.execute(
+            "INSERT INTO core_search_probe_words (word) VALUES (%s), (%s), (%s)",
+            ["ordi'naire", "ordi\\x", "ordi | !x"],
+        )
+    assert len(search.prefix_words(PROBE, "ordi")) == 4
+    found = search_filter(probe.objects.all(), "ordi", index=PROBE, expand_prefix=True)
+    assert list(found.values_list("name", flat=True)) == ["Atelier"]
+    assert probe.objects.count() == 1

@@ -6,6 +6,9 @@ taxonomy) run once however many facets are counted. A facet with ticked values c
 with every filter but its own (so ticking one more value shows what it adds), which is
 one more statement per such facet.
 
+A collected search (PostgreSQL, within a radius: see search.py) gives its actors by value
+(`CountedRows`), so the statement counts them without reading the actors' table again.
+
 Counting a broad search (the whole directory, one large sector) groups tens of thousands
 of rows, so a statement whose actors number at least FACET_CACHE_MIN_ROWS has its rows
 cached for FACET_CACHE_SECONDS, keyed by its exact SQL and parameters. Narrow searches,
@@ -59,20 +62,35 @@ def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
+@dataclass(frozen=True)
+class CountedRows:
+    """Matching actors given by value (PostgreSQL): their ids and, in the same order,
+    their values of each column facet."""
+
+    ids: list[int]
+    columns: dict[str, list[str]]
+
+
 class _Statement:
     """Builds `WITH m AS (matching actors) SELECT … UNION ALL SELECT …`."""
 
-    def __init__(self, queryset: QuerySet, sectors_depth: int) -> None:
-        self.connection = connections[queryset.db]
+    def __init__(self, source: QuerySet | CountedRows, sectors_depth: int) -> None:
+        if isinstance(source, CountedRows):
+            self.connection = connections[Actor.objects.db]
+            self.inner = (
+                "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
+            )
+            self.inner_params = [source.ids, *(source.columns[c] for c in COLUMN_FACETS)]
+        else:
+            self.connection = connections[source.db]
+            self.inner, self.inner_params = (
+                source.order_by().values_list("pk", *COLUMN_FACETS).query.sql_with_params()
+            )
         self.qn = self.connection.ops.quote_name
-        self.inner, self.inner_params = (
-            queryset.order_by()
-            .values_list("pk", "kind", "legal_form", "department", "city")
-            .query.sql_with_params()
-        )
         self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
         self.branches: list[str] = []
         self.params: list = []
+        self.ancestors = ""  # the sectors' ancestors, as a recursive CTE, when counted
 
     @staticmethod
     def _top(sql: str, selected: tuple[str, ...], limit: int | None) -> tuple[str, list]:
@@ -119,37 +137,35 @@ class _Statement:
         self._add(*self._top(sql, selected, limit))
 
     def sector(self) -> None:
-        """Per tree level d: each assignment to a sector of depth >= d is keyed by that
-        sector's ancestor at depth d; actors are counted distinct per key."""
+        """Each actor counts once for every sector of its sectors' subtrees: a recursive
+        CTE pairs every sector with itself and its ancestors (down to depth
+        MAX_SECTOR_DEPTH), and the actors' links are read once and counted distinct per
+        ancestor."""
         qn = self.qn
         through = Actor.sectors.through
         t, sector = qn(through._meta.db_table), qn(Sector._meta.db_table)
         actor_col = qn(through._meta.get_field("actor").column)
         sector_col = qn(through._meta.get_field("sector").column)
-        parents = "".join(
-            f" LEFT JOIN {sector} p{i} ON p{i}.id = {'s' if i == 1 else f'p{i - 1}'}.parent_id"
-            for i in range(1, self.depth)
+        self.ancestors = (
+            f"anc (sector_id, ancestor_id, depth) AS (SELECT id, id, depth FROM {sector} "  # noqa: S608
+            f"UNION ALL SELECT anc.sector_id, p.id, p.depth FROM anc "
+            f"JOIN {sector} s ON s.id = anc.ancestor_id JOIN {sector} p ON p.id = s.parent_id)"
         )
-        for depth in range(self.depth + 1):
-            whens = " ".join(
-                f"WHEN s.depth = {depth + up} THEN "
-                + ("s.id" if up == 0 else "s.parent_id" if up == 1 else f"p{up - 1}.parent_id")
-                for up in range(self.depth - depth + 1)
-            )
-            self._add(
-                f"SELECT 'sector' AS f, CAST(CASE {whens} END AS TEXT) AS v, '' AS fr, "  # noqa: S608
-                f"'' AS en, COUNT(DISTINCT t.{actor_col}) AS n FROM m "
-                f"JOIN {t} t ON t.{actor_col} = m.id JOIN {sector} s ON s.id = t.{sector_col}"
-                f"{parents} WHERE s.depth >= {depth} GROUP BY 2",
-                [],
-            )
+        self._add(
+            f"SELECT 'sector' AS f, CAST(a.ancestor_id AS TEXT) AS v, '' AS fr, '' AS en, "  # noqa: S608
+            f"COUNT(DISTINCT t.{actor_col}) AS n FROM m "
+            f"JOIN {t} t ON t.{actor_col} = m.id JOIN anc a ON a.sector_id = t.{sector_col} "
+            f"WHERE a.depth <= {self.depth} GROUP BY a.ancestor_id",
+            [],
+        )
 
     def rows(self) -> list[tuple[str, str, str, str, int]]:
         """The counted rows, with ("total", …, n) first; from the cache for broad searches."""
         if not self.branches:
             return []
+        ancestors = f"RECURSIVE {self.ancestors}, " if self.ancestors else ""
         sql = (
-            f"WITH m (id, kind, legal_form, department, city) AS ({self.inner}) "  # noqa: S608
+            f"WITH {ancestors}m (id, kind, legal_form, department, city) AS ({self.inner}) "  # noqa: S608
             "SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m UNION ALL "
             + " UNION ALL ".join(self.branches)
         )
@@ -168,14 +184,15 @@ class _Statement:
 
 
 def facet_counts(
-    matching: Callable[[str | None], QuerySet],
+    matching: Callable[[str | None], QuerySet | CountedRows],
     selected: dict[str, tuple[str, ...]],
     names: dict[tuple[str, str], str],
     labels: dict[str, str],
 ) -> tuple[list[Facet], int]:
     """The facets of a search, and the number of actors it finds (counted in passing).
 
-    `matching(without)` gives the actors passing every filter but facet `without`'s;
+    `matching(without)` gives the actors passing every filter but facet `without`'s (a
+    queryset, or the rows themselves);
     `selected` the ticked values per facet; `names` the labels of ticked taxonomy terms
     (shown even when nothing matches them, to be unticked)."""
     sectors = list(

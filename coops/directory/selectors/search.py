@@ -4,6 +4,8 @@
 three look-ups of ticked taxonomy terms, the sector list, one facet statement (which
 also counts the results) plus one per facet with ticked values, the page (two queries
 in the relevance order: ranked ids, then rows) and one prefetch of the page's sectors.
+On PostgreSQL, a text search first looks its last word up in the vocabulary, and a radius
+search collects its actors in one statement whose ranks order the page (ADR 0031).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from coops.core.search import RankedResults, SearchIndex, search_filter
 
 from .. import geocells, indexing
 from ..models import Actor, Label, Sector, Skill
-from .facets import Facet, facet_counts
+from .facets import CountedRows, Facet, facet_counts
 
 ACTOR_INDEX = SearchIndex(
     table=Actor._meta.db_table, column="search_text", name_column="name", fold=indexing.fold
@@ -174,15 +176,26 @@ def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QueryS
 
     min_lat, max_lat = dec(box.min_lat) - pad, dec(box.max_lat) + pad
     min_lon, max_lon = dec(box.min_lon) - pad, dec(box.max_lon) + pad
+    lat, lon = "latitude", "longitude"
     if connections[queryset.db].vendor == "postgresql":
         cells = geocells.cells_covering(min_lat, max_lat, min_lon, max_lon)
         if cells is not None:
             queryset = queryset.filter(_GeoCells(cells))
-    queryset = queryset.filter(latitude__gte=min_lat, latitude__lte=max_lat)
+            # The cells lead, with the text in the same index. Compared as "latitude + 0",
+            # the box cannot be read from the b-tree on (status, latitude, longitude)
+            # instead, which the planner picks by underestimating dense towns' boxes
+            # (their latitude band times their longitude band), reading tens of
+            # thousands of rows to check their text one by one (ADR 0031).
+            lat, lon = "_box_lat", "_box_lon"
+            queryset = queryset.alias(
+                _box_lat=F("latitude") + Value(Decimal(0)),
+                _box_lon=F("longitude") + Value(Decimal(0)),
+            )
+    queryset = queryset.filter(**{f"{lat}__gte": min_lat, f"{lat}__lte": max_lat})
     if box.min_lon <= box.max_lon:
-        queryset = queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
+        queryset = queryset.filter(**{f"{lon}__gte": min_lon, f"{lon}__lte": max_lon})
     else:  # across the antimeridian
-        queryset = queryset.filter(Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon))
+        queryset = queryset.filter(Q(**{f"{lon}__gte": min_lon}) | Q(**{f"{lon}__lte": max_lon}))
     return queryset.alias(_distance=distance_km_expression(point)).filter(_distance__lte=radius_km)
 
 
@@ -222,6 +235,10 @@ def _resolve(params: SearchParams) -> _Resolved:
     return resolved
 
 
+def _term_links(through, **lookup) -> QuerySet:
+    return through.objects.filter(**lookup)
+
+
 def _term_condition(through, correlated: bool, **lookup) -> Q:
     """Actors linked through `through` to a term matching `lookup`.
 
@@ -229,37 +246,46 @@ def _term_condition(through, correlated: bool, **lookup) -> Q:
     rows; otherwise an "id IN (…)" list built once from the many-to-many table's index,
     which SQLite's planner cannot derive from EXISTS on its own.
     """
-    links = through.objects.filter(**lookup)
+    links = _term_links(through, **lookup)
     if correlated:
         return Q(Exists(links.filter(actor_id=OuterRef("pk"))))
     return Q(pk__in=links.values("actor_id"))
 
 
+def _term_lookups(resolved: _Resolved) -> dict[str, tuple]:
+    """The ticked taxonomy facets: name -> (many-to-many table, lookup of its terms)."""
+    lookups: dict[str, tuple] = {}
+    if resolved.sector_paths:
+        subtree = Sector.objects.filter(_sector_subtree(list(resolved.sector_paths.values())))
+        lookups["sector"] = (Actor.sectors.through, {"sector_id__in": subtree.values("pk")})
+    if resolved.skill_ids:
+        skills = list(resolved.skill_ids.values())
+        lookups["skill"] = (Actor.skills.through, {"skill_id__in": skills})
+    if resolved.label_ids:
+        labels = list(resolved.label_ids.values())
+        lookups["label"] = (Actor.labels.through, {"label_id__in": labels})
+    return lookups
+
+
+# The facets whose values are columns of the actor: facet name -> (column, parameter).
+COLUMN_FILTERS = {
+    "kind": ("kind", "kinds"),
+    "legal_form": ("legal_form", "legal_forms"),
+    "department": ("department", "departments"),
+    "city": ("city", "cities"),
+}
+
+
 def _facet_conditions(params: SearchParams, resolved: _Resolved) -> dict[str, Q]:
     """One condition per facet: OR within a facet, AND across facets."""
     correlated = bool(params.point is not None and params.radius_km)
-    conditions: dict[str, Q] = {}
-    if resolved.sector_paths:
-        subtree = Sector.objects.filter(_sector_subtree(list(resolved.sector_paths.values())))
-        conditions["sector"] = _term_condition(
-            Actor.sectors.through, correlated, sector_id__in=subtree.values("pk")
-        )
-    if resolved.skill_ids:
-        conditions["skill"] = _term_condition(
-            Actor.skills.through, correlated, skill_id__in=list(resolved.skill_ids.values())
-        )
-    if resolved.label_ids:
-        conditions["label"] = _term_condition(
-            Actor.labels.through, correlated, label_id__in=list(resolved.label_ids.values())
-        )
-    if params.kinds:
-        conditions["kind"] = Q(kind__in=params.kinds)
-    if params.legal_forms:
-        conditions["legal_form"] = Q(legal_form__in=params.legal_forms)
-    if params.departments:
-        conditions["department"] = Q(department__in=params.departments)
-    if params.cities:
-        conditions["city"] = Q(city__in=params.cities)
+    conditions: dict[str, Q] = {
+        name: _term_condition(through, correlated, **lookup)
+        for name, (through, lookup) in _term_lookups(resolved).items()
+    }
+    for name, (column, param) in COLUMN_FILTERS.items():
+        if getattr(params, param):
+            conditions[name] = Q(**{f"{column}__in": getattr(params, param)})
     return conditions
 
 
@@ -269,43 +295,79 @@ class _Search:
     def __init__(self, params: SearchParams, resolved: _Resolved, *, collect: bool = False):
         self.params = params
         self.conditions = _facet_conditions(params, resolved)
+        self.term_lookups = _term_lookups(resolved)
         base = Actor.objects.published()
         self.narrowed = bool(params.point is not None and params.radius_km)
         if self.narrowed:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
-        self.ranks: dict[int, float] | None = None  # ids collected with the text, and ranks
+        self.collected: list[tuple] | None = None  # see passing()
         if collect and self.narrowed and connections[base.db].vendor == "postgresql":
             self._collect()
 
     def _collect(self) -> None:
-        """On PostgreSQL, intersect the text index and the radius box once, with each
-        row's text rank, and hand the ids found to every later statement (facets, page),
-        which would each intersect them again; the ranks order the page without another
-        statement. Skipped when more than COLLECT_LIMIT actors match."""
+        """On PostgreSQL, read the actors within the radius that hold the words once, in
+        one statement: each one's text rank, facet columns, and whether it has the ticked
+        taxonomy terms (one EXISTS per ticked taxonomy facet). The facet filters are then
+        applied to these rows, the page is ordered by their ranks, and the facet
+        statements count over them given by value, none of them reading the actors again.
+        Skipped when more than COLLECT_LIMIT actors match (the statements then filter).
+        (ADR 0031.)"""
         queryset = self.base.order_by()
-        ranks = None
         if self.params.q:
-            queryset = search_filter(queryset, self.params.q, index=ACTOR_INDEX, rank=True)
-            ranks = dict(queryset.values_list("pk", "search_rank")[: COLLECT_LIMIT + 1])
-            ids = list(ranks)
+            queryset = search_filter(
+                queryset, self.params.q, index=ACTOR_INDEX, rank=True, expand_prefix=True
+            )
         else:
-            ids = list(queryset.values_list("pk", flat=True)[: COLLECT_LIMIT + 1])
-        # None found: keep the filters, as "id IN ()" has no SQL for the facet statement.
-        if 0 < len(ids) <= COLLECT_LIMIT:
-            self.base = Actor.objects.filter(_IdIn(ids))
-            self.ranks = ranks  # with the text applied, they order the relevance page
+            queryset = queryset.annotate(search_rank=Value(0.0, FloatField()))
+        flags = {
+            f"_has_{name}": Exists(_term_links(through, **lookup).filter(actor_id=OuterRef("pk")))
+            for name, (through, lookup) in self.term_lookups.items()
+        }
+        columns = [column for column, _param in COLUMN_FILTERS.values()]
+        rows = list(
+            queryset.annotate(**flags).values_list("pk", "search_rank", *columns, *flags)[
+                : COLLECT_LIMIT + 1
+            ]
+        )
+        if len(rows) <= COLLECT_LIMIT:
+            # In id order: a parallel scan returns rows in any order, and the facet cache
+            # is keyed by the statement's parameters.
+            rows.sort()
+            self.collected = rows
 
-    @property
-    def text_applied(self) -> bool:
-        """The collected ids already passed the text (their ranks were kept)."""
-        return self.ranks is not None
+    def passing(self, without: str | None = None) -> list[tuple]:
+        """The collected rows (id, rank, kind, legal_form, department, city, then one flag
+        per ticked taxonomy facet) passing every facet filter but `without`'s."""
+        rows = self.collected or []
+        for position, (name, (_column, param)) in enumerate(COLUMN_FILTERS.items(), start=2):
+            values = set(getattr(self.params, param))
+            if values and name != without:
+                rows = [row for row in rows if row[position] in values]
+        for position, name in enumerate(self.term_lookups, start=2 + len(COLUMN_FILTERS)):
+            if name != without:
+                rows = [row for row in rows if row[position]]
+        return rows
+
+    def facet_source(self, without: str | None = None) -> QuerySet | CountedRows:
+        """What the facet statements count: the collected rows passing the filters, given
+        by value, or else the matching queryset."""
+        if self.collected is None:
+            return self.matching(without=without)
+        rows = self.passing(without)
+        values = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(COLUMN_FILTERS))
+        return CountedRows(
+            ids=list(values[0]),
+            columns={name: list(values[i]) for i, name in enumerate(COLUMN_FILTERS, start=2)},
+        )
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
-        when not `text`, unless the ids were collected with it: ranking re-applies it)."""
+        when not `text`, unless the actors were collected with it)."""
+        if self.collected is not None:
+            return Actor.objects.filter(_IdIn([row[0] for row in self.passing(without)]))
         queryset = self.base
-        if text and self.params.q and not self.text_applied:
+        if text and self.params.q:
             queryset = search_filter(
                 queryset, self.params.q, index=ACTOR_INDEX, rank=False, narrowed=self.narrowed
             )
@@ -363,38 +425,36 @@ def _for_cards(queryset: QuerySet, params: SearchParams) -> QuerySet:
 
 
 class _PreRanked:
-    """The results of a search whose ids were collected with their rank, best first, for
-    a Paginator: one statement for the ids passing the facet filters (none without
-    facet filters), one for the page's rows. Ties go to the smaller id."""
+    """The results of a collected search, best first, for a Paginator: the collected
+    actors passing the facet filters sorted by their rank (ties to the smaller id), then
+    one statement for the page's rows."""
 
     def __init__(self, search: _Search, *, rows: QuerySet) -> None:
         self.search, self.rows = search, rows
-        self._ids: list[int] | None = None
+        self._ranked: list[tuple[int, float]] | None = None
 
-    def ids(self) -> list[int]:
-        if self._ids is None:
-            ranks = self.search.ranks or {}
-            if self.search.conditions:
-                ids = list(self.search.matching().order_by().values_list("pk", flat=True))
-            else:
-                ids = list(ranks)
-            self._ids = sorted(ids, key=lambda pk: (-ranks.get(pk, 0.0), pk))
-        return self._ids
+    def ranked(self) -> list[tuple[int, float]]:
+        """(id, rank), best first."""
+        if self._ranked is None:
+            self._ranked = sorted(
+                ((row[0], row[1]) for row in self.search.passing()),
+                key=lambda pair: (-pair[1], pair[0]),
+            )
+        return self._ranked
 
     def count(self) -> int:
-        return len(self.ids())
+        return len(self.ranked())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, item: slice) -> list:
-        page = self.ids()[item]
-        by_pk = self.rows.filter(pk__in=page).in_bulk()
-        ranks = self.search.ranks or {}
+        page = self.ranked()[item]
+        by_pk = self.rows.filter(pk__in=[pk for pk, _rank in page]).in_bulk()
         found = []
-        for pk in page:
+        for pk, rank in page:
             if pk in by_pk:
-                by_pk[pk].search_rank = ranks.get(pk, 0.0)
+                by_pk[pk].search_rank = rank
                 found.append(by_pk[pk])
         return found
 
@@ -425,7 +485,7 @@ def actor_search(params: SearchParams) -> SearchResult:
     search = _Search(params, resolved, collect=True)
     sort = effective_sort(params)
 
-    if sort == SORT_RELEVANCE and search.ranks is not None:
+    if sort == SORT_RELEVANCE and search.collected is not None:
         listing = _PreRanked(search, rows=_for_cards(Actor.objects.all(), params))
     elif sort == SORT_RELEVANCE:
         listing = RankedResults(
@@ -433,11 +493,12 @@ def actor_search(params: SearchParams) -> SearchResult:
             params.q,
             index=ACTOR_INDEX,
             rows=_for_cards(Actor.objects.all(), params),
+            expand_prefix=True,
         )
     else:
         listing = _for_cards(search.matching(), params).order_by(*ORDERINGS[sort])
     facets, total = facet_counts(
-        lambda without: search.matching(without=without),
+        search.facet_source,
         {
             "sector": params.sectors,
             "kind": params.kinds,

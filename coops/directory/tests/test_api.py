@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 import requests
 import schemathesis
+from django.db import connection
 from django.test import Client, override_settings
 
 from conftest import PERSONAS
@@ -327,9 +328,11 @@ def test_a_search_runs_the_same_queries_whatever_the_page_size(db, django_assert
     client = Client()
     query = {"sector": "alimentation", "q": "cooperative"}
 
-    with django_assert_num_queries(7):
+    # PostgreSQL looks the last word up in the text index's vocabulary (ADR 0031).
+    expected = 8 if connection.vendor == "postgresql" else 7
+    with django_assert_num_queries(expected):
         small = client.get(f"{BASE}/actors", {**query, "per_page": 20})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(expected):
         large = client.get(f"{BASE}/actors", {**query, "per_page": 50})
     assert (len(small.json()["results"]), len(large.json()["results"])) == (20, 50)
 

@@ -1,5 +1,6 @@
 """actor_search: text, facets with exact counts, radius, sorting, pagination."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -235,13 +236,17 @@ def test_radius_prefilters_on_a_bounding_box(db):
     with CaptureQueriesContext(connection) as queries:
         list(actor_search(SearchParams(point=LILLE, radius_km=10)).page)
 
-    # The box is in the page's query, or (PostgreSQL) in the one that collects the ids.
+    # The box is in the page's query, or (PostgreSQL) in the one that collects the ids,
+    # where the grid cells lead and the box is compared as "latitude + 0" (ADR 0031).
+    box = re.compile(r'"directory_actor"\."latitude"(?: \+ [^)]+\))? >=')
     (box_sql,) = [
         q["sql"]
         for q in queries.captured_queries
-        if '"directory_actor"."latitude" >=' in q["sql"] and "WITH m" not in q["sql"]
+        if box.search(q["sql"]) and "WITH m" not in q["sql"]
     ]
-    assert '"longitude" <=' in box_sql
+    assert re.search(r'"longitude"(?: \+ [^)]+\))? <=', box_sql)
+    if connection.vendor == "postgresql":
+        assert "directory_geo_cells(" in box_sql
 
 
 def test_radius_across_the_antimeridian(db):
@@ -374,3 +379,34 @@ def test_collected_ranks_order_results_as_the_ranking_query_does(db, monkeypatch
     assert ranks == sorted(ranks, reverse=True)
     assert names(result)[0] == "Vélo école"
     assert sorted(names(result)) == ["Atelier vélo", "Vélo école"]
+
+
+def _everything(result) -> tuple:
+    facets = [(f.param, [(o.value, o.count, o.selected) for o in f.options]) for f in result.facets]
+    return [a.pk for a in result.page], result.total, facets, result.sort
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"q": "boulang"},
+        {"q": "cooperative boulangere", "sectors": ("alimentation",)},
+        {"q": "lille", "labels": ("bio",), "kinds": ("producer", "shop")},
+        {"sectors": ("alimentation",), "skills": ("permaculture",)},
+        {"legal_forms": ("scop", "scic"), "cities": ("Roubaix", "Arras")},
+        {"q": "les", "sectors": ("maraichage", "mobilite"), "departments": ("59",)},
+        {"q": "absent"},
+    ],
+)
+def test_a_collected_search_gives_what_the_filtering_statements_give(network, monkeypatch, filters):
+    """On PostgreSQL a radius search collects its actors once and filters and counts them
+    by value (ADR 0031); with COLLECT_LIMIT below the number found, the statements filter
+    instead. Page, order, total and every facet count must be the same."""
+    from coops.directory.selectors import search as search_module
+
+    params = SearchParams(point=LILLE, radius_km=80, per_page=20, **filters)
+    collected = _everything(actor_search(params))
+    monkeypatch.setattr(search_module, "COLLECT_LIMIT", -1)
+    filtered = _everything(actor_search(params))
+    assert collected == filtered
+    assert collected[1] == len(collected[0])
