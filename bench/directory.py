@@ -17,6 +17,7 @@ Prints a table and writes bench/out/directory.json.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -162,6 +163,7 @@ def time_searches(runs: int) -> dict:
             raise SystemExit(f"the place of {query} was not found by the geocoder")
         run_search(params)  # warm caches (taxonomy, statement cache)
         prepared.append((query, params, captured_sql(params)))
+    gc.freeze()  # as coops.config.wsgi does once started (ADR 0031)
     search_ms, raw_ms, totals = [], [], {}
     for i in range(runs):
         query, params, statements = prepared[i % len(prepared)]

@@ -18,6 +18,7 @@ the ones a new entry visibly changes, are always counted live (ADR 0017).
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -81,11 +82,16 @@ class _Statement:
                 "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
             )
             self.inner_params = [source.ids, *(source.columns[c] for c in COLUMN_FACETS)]
+            # Known before counting; the cache key takes the ids alone, as the columns
+            # were read with them (a change shows within FACET_CACHE_SECONDS, as ever).
+            self.given: int | None = len(source.ids)
+            self.key_params = [source.ids]
         else:
             self.connection = connections[source.db]
             self.inner, self.inner_params = (
                 source.order_by().values_list("pk", *COLUMN_FACETS).query.sql_with_params()
             )
+            self.given, self.key_params = None, self.inner_params
         self.qn = self.connection.ops.quote_name
         self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
         self.branches: list[str] = []
@@ -170,15 +176,17 @@ class _Statement:
             + " UNION ALL ".join(self.branches)
         )
         params = [*self.inner_params, *self.params]
-        digest = hashlib.sha256(f"{self.connection.alias}\n{sql}\n{params!r}".encode()).hexdigest()
-        key = f"directory:facets:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        key = None
+        if self.given is None or self.given >= FACET_CACHE_MIN_ROWS:
+            key_params = [*self.key_params, *self.params]
+            key = f"directory:facets:{_digest(self.connection.alias, sql, key_params)}"
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = [tuple(row) for row in cursor.fetchall()]
-        if _total(rows) >= FACET_CACHE_MIN_ROWS:
+        if key is not None and _total(rows) >= FACET_CACHE_MIN_ROWS:
             cache.set(key, rows, FACET_CACHE_SECONDS)
         return rows
 
@@ -248,6 +256,19 @@ def facet_counts(
         ]
         facets.append(Facet(facet, labels[facet], missing + options))
     return facets, total
+
+
+def _digest(alias: str, sql: str, params: list) -> str:
+    """The cache key of a statement: its SQL and parameters, a list of ids (thousands for
+    a collected search) hashed as bytes rather than through its repr."""
+    digest = hashlib.sha256(f"{alias}\n{sql}\n".encode())
+    for param in params:
+        if isinstance(param, list) and all(type(v) is int for v in param):
+            digest.update(b"i%d:" % len(param) + array("q", param).tobytes())
+        else:
+            digest.update(b"r" + repr(param).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 def _total(rows: list[tuple]) -> int:

@@ -14,11 +14,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     Expression,
     F,
@@ -29,6 +31,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import (
     ASin,
@@ -313,23 +316,35 @@ class _Search:
         statements count over them given by value, none of them reading the actors again.
         Skipped when more than COLLECT_LIMIT actors match (the statements then filter).
         (ADR 0031.)"""
+        if COLLECT_LIMIT < 1:
+            return
         queryset = self.base.order_by()
+        zero = Value(0.0, FloatField())
         if self.params.q:
             queryset = search_filter(
                 queryset, self.params.q, index=ACTOR_INDEX, rank=True, expand_prefix=True
             )
+            # Only the rows passing the column facets are ranked (the others only count
+            # in those facets): ranking reads the row's stored tsvector, often out of line.
+            chosen = Q()
+            for name, condition in self.conditions.items():
+                if name in COLUMN_FILTERS:
+                    chosen &= condition
+            rank = Case(When(chosen, then=F("search_rank")), default=zero) if chosen else None
+            queryset = queryset.annotate(_rank=rank or F("search_rank"))
         else:
-            queryset = queryset.annotate(search_rank=Value(0.0, FloatField()))
+            queryset = queryset.annotate(_rank=zero)
         flags = {
             f"_has_{name}": Exists(_term_links(through, **lookup).filter(actor_id=OuterRef("pk")))
             for name, (through, lookup) in self.term_lookups.items()
         }
         columns = [column for column, _param in COLUMN_FILTERS.values()]
-        rows = list(
-            queryset.annotate(**flags).values_list("pk", "search_rank", *columns, *flags)[
-                : COLLECT_LIMIT + 1
-            ]
-        )
+        collect = queryset.annotate(**flags).values_list("pk", "_rank", *columns, *flags)
+        # A plain cursor: the values need no conversion, and there may be 20,000 rows.
+        sql, sql_params = collect[: COLLECT_LIMIT + 1].query.sql_with_params()
+        with connections[collect.db].cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            rows = cursor.fetchall()
         if len(rows) <= COLLECT_LIMIT:
             # In id order: a parallel scan returns rows in any order, and the facet cache
             # is keyed by the statement's parameters.
@@ -436,10 +451,11 @@ class _PreRanked:
     def ranked(self) -> list[tuple[int, float]]:
         """(id, rank), best first."""
         if self._ranked is None:
-            self._ranked = sorted(
-                ((row[0], row[1]) for row in self.search.passing()),
-                key=lambda pair: (-pair[1], pair[0]),
-            )
+            # The rows are in id order and the sort is stable: ties stay in id order.
+            self._ranked = [
+                (row[0], row[1])
+                for row in sorted(self.search.passing(), key=itemgetter(1), reverse=True)
+            ]
         return self._ranked
 
     def count(self) -> int:

@@ -410,3 +410,24 @@ def test_a_collected_search_gives_what_the_filtering_statements_give(network, mo
     filtered = _everything(actor_search(params))
     assert collected == filtered
     assert collected[1] == len(collected[0])
+
+
+def test_the_facet_cache_key_tells_parameters_apart():
+    from coops.directory.selectors.facets import _digest
+
+    def key(*params):
+        return _digest("default", "SELECT 1", list(params))
+
+    assert key([1, 2], "a") == key([1, 2], "a")
+    different = [
+        key([1, 2], "a"),
+        key([1, 3], "a"),
+        key([1], [2], "a"),
+        key([], "a"),
+        key([1, 2], "a", "scop"),
+        key([1, 2], ["a", "b"]),
+        key([1, 2], ["ab", ""]),
+        key([1, 2], 3),
+        key([1, 2], "3"),
+    ]
+    assert len(set(different)) == len(different)
