@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from ..models import Actor, ActorKind, LegalForm, Sector
@@ -63,35 +64,64 @@ def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
-@dataclass(frozen=True)
 class CountedRows:
-    """Matching actors given by value (PostgreSQL): their ids and, in the same order,
-    their values of each column facet."""
+    """Matching actors given by value (PostgreSQL): rows holding the id first and each
+    column facet's value at `positions[facet]`."""
 
-    ids: list[int]
-    columns: dict[str, list[str]]
+    def __init__(self, rows: list[tuple], positions: dict[str, int]) -> None:
+        self.rows, self.positions = rows, positions
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
+
+    def column(self, facet: str) -> list[str]:
+        position = self.positions[facet]
+        return [row[position] for row in self.rows]
+
+
+# Thousands of values cost psycopg a regular expression each to quote as arrays: the ids
+# go as one comma-separated string, and each column as its few distinct values plus one
+# string of every row's position among them.
+_GIVEN_ROWS_SQL = (
+    "SELECT r.id, "  # noqa: S608
+    + ", ".join(f"(%s::text[])[r.{facet}]" for facet in COLUMN_FACETS)
+    + " FROM unnest("
+    + ", ".join(["string_to_array(%s, ',')::bigint[]"] * (1 + len(COLUMN_FACETS)))
+    + f") AS r(id, {', '.join(COLUMN_FACETS)})"
+)
+
+
+def _given_rows_params(source: CountedRows) -> list:
+    """The parameters of _GIVEN_ROWS_SQL for `source`'s rows."""
+    distincts, positions = [], []
+    for facet in COLUMN_FACETS:
+        column = source.column(facet)
+        distinct = list(dict.fromkeys(column))
+        index = {value: str(i) for i, value in enumerate(distinct, start=1)}
+        distincts.append(distinct)
+        positions.append(",".join([index[value] for value in column]))
+    return [*distincts, ",".join(map(str, source.ids)), *positions]
 
 
 class _Statement:
     """Builds `WITH m AS (matching actors) SELECT … UNION ALL SELECT …`."""
 
     def __init__(self, source: QuerySet | CountedRows, sectors_depth: int) -> None:
+        self.given: CountedRows | None = None
         if isinstance(source, CountedRows):
             self.connection = connections[Actor.objects.db]
-            self.inner = (
-                "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
-            )
-            self.inner_params = [source.ids, *(source.columns[c] for c in COLUMN_FACETS)]
-            # Known before counting; the cache key takes the ids alone, as the columns
-            # were read with them (a change shows within FACET_CACHE_SECONDS, as ever).
-            self.given: int | None = len(source.ids)
-            self.key_params = [source.ids]
+            self.inner, self.given = _GIVEN_ROWS_SQL, source
+            # The cache key takes the ids alone, as the columns were read with them (a
+            # change shows within FACET_CACHE_SECONDS, as ever); the statement's own
+            # parameters are only built if it runs.
+            self.key_params: list = [source.ids]
         else:
             self.connection = connections[source.db]
-            self.inner, self.inner_params = (
+            self.inner, self.key_params = (
                 source.order_by().values_list("pk", *COLUMN_FACETS).query.sql_with_params()
             )
-            self.given, self.key_params = None, self.inner_params
+            self.key_params = list(self.key_params)
         self.qn = self.connection.ops.quote_name
         self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
         self.branches: list[str] = []
@@ -175,16 +205,16 @@ class _Statement:
             "SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m UNION ALL "
             + " UNION ALL ".join(self.branches)
         )
-        params = [*self.inner_params, *self.params]
         key = None
-        if self.given is None or self.given >= FACET_CACHE_MIN_ROWS:
+        if self.given is None or len(self.given.rows) >= FACET_CACHE_MIN_ROWS:
             key_params = [*self.key_params, *self.params]
             key = f"directory:facets:{_digest(self.connection.alias, sql, key_params)}"
             cached = cache.get(key)
             if cached is not None:
                 return cached
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            inner = self.key_params if self.given is None else _given_rows_params(self.given)
+            cursor.execute(sql, [*inner, *self.params])
             rows = [tuple(row) for row in cursor.fetchall()]
         if key is not None and _total(rows) >= FACET_CACHE_MIN_ROWS:
             cache.set(key, rows, FACET_CACHE_SECONDS)

@@ -369,12 +369,8 @@ class _Search:
         by value, or else the matching queryset."""
         if self.collected is None:
             return self.matching(without=without)
-        rows = self.passing(without)
-        values = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(COLUMN_FILTERS))
-        return CountedRows(
-            ids=list(values[0]),
-            columns={name: list(values[i]) for i, name in enumerate(COLUMN_FILTERS, start=2)},
-        )
+        positions = {name: i for i, name in enumerate(COLUMN_FILTERS, start=2)}
+        return CountedRows(self.passing(without), positions)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
