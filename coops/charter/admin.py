@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coops.core.admin import ReadOnlyMixin
+
 from . import services
 from .models import CharterVersion, Commitment, Signature
 
@@ -106,18 +108,9 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["actor", "version", "signed_by", "signed_at"]
     list_filter = ["version"]
     search_fields = ["actor__name", "signed_by__email", "signed_by__display_name"]
     list_select_related = ["actor", "version", "signed_by"]
     readonly_fields = ["actor", "version", "signed_by", "signed_at", "accepted"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

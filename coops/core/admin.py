@@ -18,7 +18,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit log, read-only: events are written by services, never edited."""
 
     list_display = ("created_at", "verb", "actor", "target_type", "target_id")
@@ -28,12 +28,3 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("created_at", "actor", "verb", "target_type", "target_id", "data")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,8 @@ and what a ballot says is never shown (ballots may be secret)."""
 
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from .models import (
     AgendaItem,
     Assembly,
@@ -23,17 +25,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Rows written by the services only: visible, never changed from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GroupGovernance)

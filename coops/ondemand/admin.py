@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from coops.core.admin import ReadOnlyMixin
+
 from .models import FederationRules, Job, JobEvent, JobOffer, RuleChange, Worker, WorkerDocument
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
     """Rules change only by decision, money only through services: the admin reads."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(FederationRules)

@@ -109,19 +109,17 @@ class _Statement:
 
     def __init__(self, source: QuerySet | CountedRows, sectors_depth: int) -> None:
         self.given: CountedRows | None = None
+        self.inner_params: list = []
         if isinstance(source, CountedRows):
+            # Its parameters are only built if the statement runs (not from the cache).
             self.connection = connections[Actor.objects.db]
             self.inner, self.given = _GIVEN_ROWS_SQL, source
-            # The cache key takes the ids alone, as the columns were read with them (a
-            # change shows within FACET_CACHE_SECONDS, as ever); the statement's own
-            # parameters are only built if it runs.
-            self.key_params: list = [source.ids]
         else:
             self.connection = connections[source.db]
-            self.inner, self.key_params = (
+            self.inner, inner_params = (
                 source.order_by().values_list("pk", *COLUMN_FACETS).query.sql_with_params()
             )
-            self.key_params = list(self.key_params)
+            self.inner_params = list(inner_params)
         self.qn = self.connection.ops.quote_name
         self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
         self.branches: list[str] = []
@@ -207,13 +205,15 @@ class _Statement:
         )
         key = None
         if self.given is None or len(self.given.rows) >= FACET_CACHE_MIN_ROWS:
-            key_params = [*self.key_params, *self.params]
-            key = f"directory:facets:{_digest(self.connection.alias, sql, key_params)}"
+            # Given rows are keyed by their ids alone, as their columns were read with
+            # them (a change shows within FACET_CACHE_SECONDS, as ever).
+            inner = self.inner_params if self.given is None else [self.given.ids]
+            key = f"directory:facets:{_digest(self.connection.alias, sql, [*inner, *self.params])}"
             cached = cache.get(key)
             if cached is not None:
                 return cached
         with self.connection.cursor() as cursor:
-            inner = self.key_params if self.given is None else _given_rows_params(self.given)
+            inner = self.inner_params if self.given is None else _given_rows_params(self.given)
             cursor.execute(sql, [*inner, *self.params])
             rows = [tuple(row) for row in cursor.fetchall()]
         if key is not None and _total(rows) >= FACET_CACHE_MIN_ROWS:

@@ -277,14 +277,16 @@ COLUMN_FILTERS = {
     "department": ("department", "departments"),
     "city": ("city", "cities"),
 }
+# Where a collected row (id, rank, then these columns, then the flags) holds each column.
+COLUMN_POSITIONS = {name: position for position, name in enumerate(COLUMN_FILTERS, start=2)}
 
 
-def _facet_conditions(params: SearchParams, resolved: _Resolved) -> dict[str, Q]:
+def _facet_conditions(params: SearchParams, term_lookups: dict[str, tuple]) -> dict[str, Q]:
     """One condition per facet: OR within a facet, AND across facets."""
     correlated = bool(params.point is not None and params.radius_km)
     conditions: dict[str, Q] = {
         name: _term_condition(through, correlated, **lookup)
-        for name, (through, lookup) in _term_lookups(resolved).items()
+        for name, (through, lookup) in term_lookups.items()
     }
     for name, (column, param) in COLUMN_FILTERS.items():
         if getattr(params, param):
@@ -297,8 +299,8 @@ class _Search:
 
     def __init__(self, params: SearchParams, resolved: _Resolved, *, collect: bool = False):
         self.params = params
-        self.conditions = _facet_conditions(params, resolved)
         self.term_lookups = _term_lookups(resolved)
+        self.conditions = _facet_conditions(params, self.term_lookups)
         base = Actor.objects.published()
         self.narrowed = bool(params.point is not None and params.radius_km)
         if self.narrowed:
@@ -355,8 +357,8 @@ class _Search:
         """The collected rows (id, rank, kind, legal_form, department, city, then one flag
         per ticked taxonomy facet) passing every facet filter but `without`'s."""
         rows = self.collected or []
-        for position, (name, (_column, param)) in enumerate(COLUMN_FILTERS.items(), start=2):
-            values = set(getattr(self.params, param))
+        for name, (_column, param) in COLUMN_FILTERS.items():
+            position, values = COLUMN_POSITIONS[name], set(getattr(self.params, param))
             if values and name != without:
                 rows = [row for row in rows if row[position] in values]
         for position, name in enumerate(self.term_lookups, start=2 + len(COLUMN_FILTERS)):
@@ -369,8 +371,7 @@ class _Search:
         by value, or else the matching queryset."""
         if self.collected is None:
             return self.matching(without=without)
-        positions = {name: i for i, name in enumerate(COLUMN_FILTERS, start=2)}
-        return CountedRows(self.passing(without), positions)
+        return CountedRows(self.passing(without), COLUMN_POSITIONS)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
