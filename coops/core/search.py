@@ -52,6 +52,8 @@ class SearchIndex:
     `vector_column` is PostgreSQL's stored tsvector, generated from `column` by the
     database (unknown to the Django model, which never selects it).
     `fold` must be the function that folded the indexed text, so queries match it.
+    `words_of` names the table whose vocabulary (PostgreSQL) serves a copy of its rows
+    and tsvector kept in `table` (only searched, never installed).
     """
 
     table: str
@@ -61,10 +63,11 @@ class SearchIndex:
     config: str = "french"
     vector_column: str = "search_vector"
     fold: Callable[[str], str] = field(default=None, compare=False)  # type: ignore[assignment]
+    words_of: str = ""
 
     def __post_init__(self) -> None:
         names = [self.table, self.column, self.pk, self.name_column, self.config]
-        for value in [*names, self.vector_column]:
+        for value in [*names, self.vector_column, *([self.words_of] if self.words_of else [])]:
             if not _IDENTIFIER_RE.match(value):
                 raise ValueError(f"not a plain SQL identifier: {value!r}")
         if self.fold is None:
@@ -81,7 +84,7 @@ class SearchIndex:
     @property
     def words_table(self) -> str:
         """PostgreSQL: the vocabulary, one row per plain word of the indexed text."""
-        return f"{self.table}_words"
+        return f"{self.words_of or self.table}_words"
 
     @property
     def words_triggers(self) -> tuple[str, str]:

@@ -4,6 +4,7 @@ moderation (moderation.py) and open-data imports (imports.py)."""
 from .actor import (
     Actor,
     ActorKind,
+    ActorPlace,
     ActorQuerySet,
     ActorStatus,
     GeocodeStatus,
@@ -31,6 +32,7 @@ __all__ = [
     "Actor",
     "ActorChange",
     "ActorKind",
+    "ActorPlace",
     "ActorQuerySet",
     "ActorReport",
     "ActorStatus",

@@ -10,6 +10,7 @@ the search engines index (see coops.directory.indexing and core.search).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -315,3 +316,30 @@ class Actor(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("directory:actor", kwargs={"slug": self.slug})
+
+
+class ActorPlace(models.Model):
+    """PostgreSQL only: the compact copy of a published, geocoded actor that radius
+    searches read, kept by the database's triggers in coops.directory.places (ADR 0032).
+    Never written from Python."""
+
+    id = models.BigIntegerField(primary_key=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    kind = models.CharField(max_length=20)
+    legal_form = models.CharField(max_length=20)
+    department = models.CharField(max_length=3)
+    city = models.CharField(max_length=120)
+    # The tsvector, named so that the text search finds the table; never selected.
+    search_vector = models.TextField()
+    sector_ids = ArrayField(models.BigIntegerField())
+    skill_ids = ArrayField(models.BigIntegerField())
+    label_ids = ArrayField(models.BigIntegerField())
+
+    class Meta:
+        managed = False
+        db_table = "directory_actor_place"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.city} ({self.latitude}, {self.longitude})"

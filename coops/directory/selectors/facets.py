@@ -65,8 +65,8 @@ def _english() -> bool:
 
 
 class CountedRows:
-    """Matching actors given by value (PostgreSQL): rows holding the id first and each
-    column facet's value at `positions[facet]`."""
+    """Matching actors given by value (PostgreSQL): rows holding the id first, each column
+    facet's value and each taxonomy facet's term ids ("3,17") at `positions[facet]`."""
 
     def __init__(self, rows: list[tuple], positions: dict[str, int]) -> None:
         self.rows, self.positions = rows, positions
@@ -78,6 +78,40 @@ class CountedRows:
     def column(self, facet: str) -> list[str]:
         position = self.positions[facet]
         return [row[position] for row in self.rows]
+
+    def links(self, facet: str) -> tuple[str, str]:
+        """The (actor, term) pairs of a taxonomy facet, as two comma-separated strings
+        (the rows hold each actor's term ids as one such string)."""
+        position = self.positions[facet]
+        actors, terms = [], []
+        for row in self.rows:
+            if ids := row[position]:
+                actors.append(",".join([str(row[0])] * (ids.count(",") + 1)))
+                terms.append(ids)
+        return ",".join(actors), ",".join(terms)
+
+
+class _Links:
+    """A parameter of a given statement: one of a taxonomy facet's (actor, term) strings,
+    built only when the statement runs (cache keys hold the rows' ids instead)."""
+
+    def __init__(self, facet: str, part: int) -> None:
+        self.facet, self.part = facet, part
+
+    def __repr__(self) -> str:
+        return f"links:{self.facet}:{self.part}"
+
+    def value(self, source: CountedRows, built: dict) -> str:
+        if self.facet not in built:
+            built[self.facet] = source.links(self.facet)
+        return built[self.facet][self.part]
+
+
+# The (actor, term) links of a taxonomy facet given by value.
+_GIVEN_LINKS_SQL = (
+    "unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[]) "
+    "AS t(actor_id, term_id)"
+)
 
 
 # Thousands of values cost psycopg a regular expression each to quote as arrays: the ids
@@ -152,23 +186,36 @@ class _Statement:
         )
         self._add(*self._top(sql, selected, limit))
 
+    def _links(self, facet: str, through) -> tuple[str, str, str, list]:
+        """The FROM item of `facet`'s links and its actor and term columns: the given
+        ones (no probe of the many-to-many table per actor), or the table itself."""
+        if self.given is not None:
+            return _GIVEN_LINKS_SQL, "actor_id", "term_id", [_Links(facet, 0), _Links(facet, 1)]
+        qn = self.qn
+        actor_col = qn(through._meta.get_field("actor").column)
+        term_col = qn(through._meta.get_field(facet).column)
+        return f"{qn(through._meta.db_table)} t", actor_col, term_col, []
+
     def term(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
         through = getattr(Actor, TERM_FACETS[facet]).through
         model = through._meta.get_field(facet).related_model
-        qn = self.qn
-        t, term = qn(through._meta.db_table), qn(model._meta.db_table)
-        actor_col = qn(through._meta.get_field("actor").column)
-        term_col = qn(through._meta.get_field(facet).column)
-        sql = (
-            f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
-            "COUNT(*) AS n "
+        term = self.qn(model._meta.db_table)
+        links, actor_col, term_col, params = self._links(facet, through)
+        if self.given is not None:  # the given links are the matching actors'
+            joined = f"{links} JOIN {term} s ON s.id = t.{term_col}"
+        else:
             # CROSS JOIN keeps SQLite's loop on the few matching actors (m) first rather
             # than on every link of every term; PostgreSQL plans it as the inner join.
-            f"FROM m CROSS JOIN {t} t CROSS JOIN {term} s "
-            f"WHERE t.{actor_col} = m.id AND s.id = t.{term_col} "
-            "GROUP BY s.slug, s.name, s.name_en"
+            joined = (
+                f"m CROSS JOIN {links} CROSS JOIN {term} s "
+                f"WHERE t.{actor_col} = m.id AND s.id = t.{term_col}"
+            )
+        sql = (
+            f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
+            f"COUNT(*) AS n FROM {joined} GROUP BY s.slug, s.name, s.name_en"
         )
-        self._add(*self._top(sql, selected, limit))
+        top, top_params = self._top(sql, selected, limit)
+        self._add(top, [*params, *top_params])
 
     def sector(self) -> None:
         """Each actor counts once for every sector of its sectors' subtrees: a recursive
@@ -177,9 +224,9 @@ class _Statement:
         ancestor."""
         qn = self.qn
         through = Actor.sectors.through
-        t, sector = qn(through._meta.db_table), qn(Sector._meta.db_table)
-        actor_col = qn(through._meta.get_field("actor").column)
-        sector_col = qn(through._meta.get_field("sector").column)
+        sector = qn(Sector._meta.db_table)
+        links, actor_col, sector_col, params = self._links("sector", through)
+        matching = "" if self.given is not None else f"m JOIN {links} ON t.{actor_col} = m.id"
         self.ancestors = (
             f"anc (sector_id, ancestor_id, depth) AS (SELECT id, id, depth FROM {sector} "  # noqa: S608
             f"UNION ALL SELECT anc.sector_id, p.id, p.depth FROM anc "
@@ -187,10 +234,10 @@ class _Statement:
         )
         self._add(
             f"SELECT 'sector' AS f, CAST(a.ancestor_id AS TEXT) AS v, '' AS fr, '' AS en, "  # noqa: S608
-            f"COUNT(DISTINCT t.{actor_col}) AS n FROM m "
-            f"JOIN {t} t ON t.{actor_col} = m.id JOIN anc a ON a.sector_id = t.{sector_col} "
+            f"COUNT(DISTINCT t.{actor_col}) AS n FROM {matching or links} "
+            f"JOIN anc a ON a.sector_id = t.{sector_col} "
             f"WHERE a.depth <= {self.depth} GROUP BY a.ancestor_id",
-            [],
+            params,
         )
 
     def rows(self) -> list[tuple[str, str, str, str, int]]:
@@ -213,8 +260,14 @@ class _Statement:
             if cached is not None:
                 return cached
         with self.connection.cursor() as cursor:
-            inner = self.inner_params if self.given is None else _given_rows_params(self.given)
-            cursor.execute(sql, [*inner, *self.params])
+            params = self.params
+            if self.given is not None:
+                built: dict = {}
+                inner = _given_rows_params(self.given)
+                params = [p.value(self.given, built) if type(p) is _Links else p for p in params]
+            else:
+                inner = self.inner_params
+            cursor.execute(sql, [*inner, *params])
             rows = [tuple(row) for row in cursor.fetchall()]
         if key is not None and _total(rows) >= FACET_CACHE_MIN_ROWS:
             cache.set(key, rows, FACET_CACHE_SECONDS)
@@ -293,7 +346,7 @@ def _digest(alias: str, sql: str, params: list) -> str:
     a collected search) hashed as bytes rather than through its repr."""
     digest = hashlib.sha256(f"{alias}\n{sql}\n".encode())
     for param in params:
-        if isinstance(param, list) and all(type(v) is int for v in param):
+        if isinstance(param, list) and param and set(map(type, param)) == {int}:
             digest.update(b"i%d:" % len(param) + array("q", param).tobytes())
         else:
             digest.update(b"r" + repr(param).encode())

@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     Expression,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -52,12 +55,20 @@ from django.utils.translation import gettext_lazy
 from coops.core.geo import EARTH_RADIUS_KM, Point, bounding_box
 from coops.core.search import RankedResults, SearchIndex, search_filter
 
-from .. import geocells, indexing
-from ..models import Actor, Label, Sector, Skill
+from .. import geocells, indexing, places
+from ..models import Actor, ActorPlace, Label, Sector, Skill
 from .facets import CountedRows, Facet, facet_counts
 
 ACTOR_INDEX = SearchIndex(
     table=Actor._meta.db_table, column="search_text", name_column="name", fold=indexing.fold
+)
+# PostgreSQL: the actors' places copy their tsvector (coops.directory.places).
+PLACE_INDEX = SearchIndex(
+    table=places.TABLE,
+    column="search_vector",
+    name_column="city",
+    fold=indexing.fold,
+    words_of=Actor._meta.db_table,
 )
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -137,8 +148,8 @@ def distance_km_expression(point: Point) -> Func:
 
 
 class _GeoCells(Expression):
-    """PostgreSQL: the actor's grid cells overlap `cells` (served by the cells' GIN index,
-    which covers published actors; see coops.directory.geocells)."""
+    """PostgreSQL: the row's grid cells overlap `cells` (served by the GIN index of the
+    cells and text of published actors, or of their places; see coops.directory.geocells)."""
 
     output_field = BooleanField()
     conditional = True
@@ -146,11 +157,18 @@ class _GeoCells(Expression):
     def __init__(self, cells: list[int]) -> None:
         super().__init__()
         self.cells = cells
+        self.point = [F("latitude"), F("longitude")]
+
+    def get_source_expressions(self) -> list:
+        return self.point
+
+    def set_source_expressions(self, exprs: list) -> None:
+        self.point = list(exprs)
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(Actor._meta.db_table)
-        lat, lon = (f"{table}.{connection.ops.quote_name(c)}" for c in ("latitude", "longitude"))
-        return f"{geocells.FUNCTION}({lat}, {lon}) && %s::bigint[]", [self.cells]
+        (lat, lat_params), (lon, lon_params) = (compiler.compile(e) for e in self.point)
+        sql = f"{geocells.FUNCTION}({lat}, {lon}) && %s::bigint[]"
+        return sql, [*lat_params, *lon_params, self.cells]
 
 
 class _IdIn(Expression):
@@ -277,8 +295,14 @@ COLUMN_FILTERS = {
     "department": ("department", "departments"),
     "city": ("city", "cities"),
 }
-# Where a collected row (id, rank, then these columns, then the flags) holds each column.
-COLUMN_POSITIONS = {name: position for position, name in enumerate(COLUMN_FILTERS, start=2)}
+# The taxonomy facets: facet name -> the actor's place's column of their ids.
+TERM_COLUMNS = {"sector": "sector_ids", "skill": "skill_ids", "label": "label_ids"}
+# Where a collected row (id, rank, these columns, the term ids, then the flags) holds
+# each facet's values.
+COLLECTED_POSITIONS = {
+    name: position for position, name in enumerate([*COLUMN_FILTERS, *TERM_COLUMNS], start=2)
+}
+FLAGS_START = 2 + len(COLLECTED_POSITIONS)
 
 
 def _facet_conditions(params: SearchParams, term_lookups: dict[str, tuple]) -> dict[str, Q]:
@@ -307,6 +331,7 @@ class _Search:
             base = _within_radius(base, params.point, params.radius_km)
         self.base = base
         self.collected: list[tuple] | None = None  # see passing()
+        self._passing: dict[str | None, list[tuple]] = {}
         if collect and self.narrowed and connections[base.db].vendor == "postgresql":
             self._collect()
 
@@ -317,14 +342,16 @@ class _Search:
         applied to these rows, the page is ordered by their ranks, and the facet
         statements count over them given by value, none of them reading the actors again.
         Skipped when more than COLLECT_LIMIT actors match (the statements then filter).
-        (ADR 0031.)"""
+        The rows are read from the actors' compact places, stored in place order
+        (coops.directory.places), rather than from the actors' table. (ADRs 0031, 0032.)"""
         if COLLECT_LIMIT < 1:
             return
-        queryset = self.base.order_by()
+        params = self.params
+        queryset = _within_radius(ActorPlace.objects.all(), params.point, params.radius_km)
         zero = Value(0.0, FloatField())
-        if self.params.q:
+        if params.q:
             queryset = search_filter(
-                queryset, self.params.q, index=ACTOR_INDEX, rank=True, expand_prefix=True
+                queryset, params.q, index=PLACE_INDEX, rank=True, expand_prefix=True
             )
             # Only the rows passing the column facets are ranked (the others only count
             # in those facets): ranking reads the row's stored tsvector, often out of line.
@@ -336,12 +363,26 @@ class _Search:
             queryset = queryset.annotate(_rank=rank or F("search_rank"))
         else:
             queryset = queryset.annotate(_rank=zero)
-        flags = {
-            f"_has_{name}": Exists(_term_links(through, **lookup).filter(actor_id=OuterRef("pk")))
-            for name, (through, lookup) in self.term_lookups.items()
+        # Whether the actor has a ticked term of each ticked taxonomy facet.
+        flags = {}
+        for name, (_through, lookup) in self.term_lookups.items():
+            (terms,) = lookup.values()  # ids, or the query of a sector's subtree
+            if isinstance(terms, QuerySet):
+                terms = ArraySubquery(terms)
+            overlap = Q(**{f"{TERM_COLUMNS[name]}__overlap": terms})
+            flags[f"_has_{name}"] = ExpressionWrapper(overlap, output_field=BooleanField())
+        # The term ids as text ("3,17"): they are only handed on to the facet statements,
+        # and thousands of arrays would cost psycopg a parse each.
+        term_ids = {
+            f"_{column}": Func(
+                F(column), Value(","), function="array_to_string", output_field=CharField()
+            )
+            for column in TERM_COLUMNS.values()
         }
         columns = [column for column, _param in COLUMN_FILTERS.values()]
-        collect = queryset.annotate(**flags).values_list("pk", "_rank", *columns, *flags)
+        collect = queryset.annotate(**term_ids, **flags).values_list(
+            "pk", "_rank", *columns, *term_ids, *flags
+        )
         # A plain cursor: the values need no conversion, and there may be 20,000 rows.
         sql, sql_params = collect[: COLLECT_LIMIT + 1].query.sql_with_params()
         with connections[collect.db].cursor() as cursor:
@@ -354,16 +395,20 @@ class _Search:
             self.collected = rows
 
     def passing(self, without: str | None = None) -> list[tuple]:
-        """The collected rows (id, rank, kind, legal_form, department, city, then one flag
-        per ticked taxonomy facet) passing every facet filter but `without`'s."""
+        """The collected rows (id, rank, kind, legal_form, department, city, the sector,
+        skill and label ids as "3,17", then one flag per ticked taxonomy facet) passing
+        every facet filter but `without`'s."""
+        if without in self._passing:
+            return self._passing[without]
         rows = self.collected or []
         for name, (_column, param) in COLUMN_FILTERS.items():
-            position, values = COLUMN_POSITIONS[name], set(getattr(self.params, param))
+            position, values = COLLECTED_POSITIONS[name], set(getattr(self.params, param))
             if values and name != without:
                 rows = [row for row in rows if row[position] in values]
-        for position, name in enumerate(self.term_lookups, start=2 + len(COLUMN_FILTERS)):
+        for position, name in enumerate(self.term_lookups, start=FLAGS_START):
             if name != without:
                 rows = [row for row in rows if row[position]]
+        self._passing[without] = rows
         return rows
 
     def facet_source(self, without: str | None = None) -> QuerySet | CountedRows:
@@ -371,7 +416,7 @@ class _Search:
         by value, or else the matching queryset."""
         if self.collected is None:
             return self.matching(without=without)
-        return CountedRows(self.passing(without), COLUMN_POSITIONS)
+        return CountedRows(self.passing(without), COLLECTED_POSITIONS)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text

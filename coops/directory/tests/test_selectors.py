@@ -236,9 +236,10 @@ def test_radius_prefilters_on_a_bounding_box(db):
     with CaptureQueriesContext(connection) as queries:
         list(actor_search(SearchParams(point=LILLE, radius_km=10)).page)
 
-    # The box is in the page's query, or (PostgreSQL) in the one that collects the ids,
-    # where the grid cells lead and the box is compared as "latitude + 0" (ADR 0031).
-    box = re.compile(r'"directory_actor"\."latitude"(?: \+ [^)]+\))? >=')
+    # The box is in the page's query, or (PostgreSQL) in the one that collects the ids
+    # from the actors' places, where the grid cells lead and the box is compared as
+    # "latitude + 0" (ADRs 0031, 0032).
+    box = re.compile(r'"directory_actor(?:_place)?"\."latitude"(?: \+ [^)]+\))? >=')
     (box_sql,) = [
         q["sql"]
         for q in queries.captured_queries
@@ -429,5 +430,7 @@ def test_the_facet_cache_key_tells_parameters_apart():
         key([1, 2], ["ab", ""]),
         key([1, 2], 3),
         key([1, 2], "3"),
+        key([1, 1], "3"),
+        key([1, True], "3"),
     ]
     assert len(set(different)) == len(different)

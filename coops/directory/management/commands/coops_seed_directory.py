@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from coops.directory import places
 from coops.directory.seed import seed_actors
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if result.created:
+            places.reorder()  # PostgreSQL: the new actors' places in place order
         self.stdout.write(
             f"{result.created} actors created, {result.skipped} already there, "
             f"in {result.seconds:.1f} s"
