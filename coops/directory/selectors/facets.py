@@ -79,20 +79,19 @@ class CountedRows:
         position = self.positions[facet]
         return [row[position] for row in self.rows]
 
+    @cached_property
+    def ids_text(self) -> str:
+        return ",".join(map(str, self.ids))
+
     def links(self, facet: str) -> tuple[str, str]:
-        """The (actor, term) pairs of a taxonomy facet, as two comma-separated strings
-        (the rows hold each actor's term ids as one such string)."""
+        """A taxonomy facet's links: the ids ("1,2") and each one's term ids (the rows
+        hold them as "3,17"), joined by semicolons ("3,17;;5")."""
         position = self.positions[facet]
-        actors, terms = [], []
-        for row in self.rows:
-            if ids := row[position]:
-                actors.append(",".join([str(row[0])] * (ids.count(",") + 1)))
-                terms.append(ids)
-        return ",".join(actors), ",".join(terms)
+        return self.ids_text, ";".join([row[position] for row in self.rows])
 
 
 class _Links:
-    """A parameter of a given statement: one of a taxonomy facet's (actor, term) strings,
+    """A parameter of a given statement: one of a taxonomy facet's two link strings,
     built only when the statement runs (cache keys hold the rows' ids instead)."""
 
     def __init__(self, facet: str, part: int) -> None:
@@ -107,10 +106,11 @@ class _Links:
         return built[self.facet][self.part]
 
 
-# The (actor, term) links of a taxonomy facet given by value.
+# The (actor, term) links of a taxonomy facet given by value (CountedRows.links).
 _GIVEN_LINKS_SQL = (
-    "unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[]) "
-    "AS t(actor_id, term_id)"
+    "(SELECT g.actor_id, u.term_id "
+    "FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ';')) "
+    "AS g(actor_id, terms), unnest(string_to_array(g.terms, ',')::bigint[]) AS u(term_id)) t"
 )
 
 
@@ -135,7 +135,7 @@ def _given_rows_params(source: CountedRows) -> list:
         index = {value: str(i) for i, value in enumerate(distinct, start=1)}
         distincts.append(distinct)
         positions.append(",".join([index[value] for value in column]))
-    return [*distincts, ",".join(map(str, source.ids)), *positions]
+    return [*distincts, source.ids_text, *positions]
 
 
 class _Statement:

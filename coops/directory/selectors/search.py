@@ -325,15 +325,19 @@ class _Search:
         self.params = params
         self.term_lookups = _term_lookups(resolved)
         self.conditions = _facet_conditions(params, self.term_lookups)
-        base = Actor.objects.published()
         self.narrowed = bool(params.point is not None and params.radius_km)
-        if self.narrowed:
-            base = _within_radius(base, params.point, params.radius_km)
-        self.base = base
         self.collected: list[tuple] | None = None  # see passing()
         self._passing: dict[str | None, list[tuple]] = {}
-        if collect and self.narrowed and connections[base.db].vendor == "postgresql":
+        if collect and self.narrowed and connections[Actor.objects.db].vendor == "postgresql":
             self._collect()
+
+    @cached_property
+    def base(self) -> QuerySet:
+        """The published actors, within the radius if any (not built for collected rows)."""
+        base = Actor.objects.published()
+        if self.narrowed:
+            base = _within_radius(base, self.params.point, self.params.radius_km)
+        return base
 
     def _collect(self) -> None:
         """On PostgreSQL, read the actors within the radius that hold the words once, in

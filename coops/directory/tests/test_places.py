@@ -118,7 +118,7 @@ def test_reorder_writes_every_place_again(postgresql):
         ActorFactory(latitude=Decimal(f"4{i}.100000"), longitude=Decimal(f"{i}.200000"))
     before = assert_in_step()
     with connection.cursor() as cursor:  # a copy gone wrong, whatever the cause
-        cursor.execute(f"UPDATE {places.TABLE} SET city = 'Ailleurs', skill_ids = '{{7}}'")
+        cursor.execute("UPDATE directory_actor_place SET city = 'Ailleurs', skill_ids = '{7}'")
     out = StringIO()
     call_command("directory_reorder", stdout=out)
     assert "rewritten" in out.getvalue()
