@@ -5,8 +5,8 @@ A radius search collects every actor of the radius that holds the words (thousan
 a city). Read from the actors' table, each is a row of 1.5 kB in its own page, its
 tsvector often compressed out of line: about 6 µs a row, 70 ms for 11,000 rows, before
 any ranking. `directory_actor_place` holds only what the search reads (coordinates, the
-facet columns and the tsvector), and its rows are written in place order: the actors of a
-town share a few hundred pages, and the same search reads them in a third of the time.
+facet columns and the tsvector), and its rows are written in place order: the 11,049
+"cooperative" around Toulouse share 1,435 pages instead of 6,585, read in half the time.
 
 It also holds the ids of each actor's sectors, skills and labels, so that the search
 tells and counts them without probing the many-to-many tables once per actor. Statement
