@@ -7,7 +7,8 @@ with every filter but its own (so ticking one more value shows what it adds), wh
 one more statement per such facet.
 
 A collected search (PostgreSQL, within a radius: see search.py) gives its actors by value
-(`CountedRows`), so the statement counts them without reading the actors' table again.
+(`CountedRows`) with their term ids, so the statement counts them without reading the
+actors' table or probing the many-to-many tables again.
 
 Counting a broad search (the whole directory, one large sector) groups tens of thousands
 of rows, so a statement whose actors number at least FACET_CACHE_MIN_ROWS has its rows

@@ -5,7 +5,8 @@ three look-ups of ticked taxonomy terms, the sector list, one facet statement (w
 also counts the results) plus one per facet with ticked values, the page (two queries
 in the relevance order: ranked ids, then rows) and one prefetch of the page's sectors.
 On PostgreSQL, a text search first looks its last word up in the vocabulary, and a radius
-search collects its actors in one statement whose ranks order the page (ADR 0031).
+search collects its actors in one statement whose ranks order the page (ADR 0031), from
+a compact copy of the actors in place order (ADR 0032).
 """
 
 from __future__ import annotations
@@ -341,13 +342,14 @@ class _Search:
 
     def _collect(self) -> None:
         """On PostgreSQL, read the actors within the radius that hold the words once, in
-        one statement: each one's text rank, facet columns, and whether it has the ticked
-        taxonomy terms (one EXISTS per ticked taxonomy facet). The facet filters are then
-        applied to these rows, the page is ordered by their ranks, and the facet
-        statements count over them given by value, none of them reading the actors again.
-        Skipped when more than COLLECT_LIMIT actors match (the statements then filter).
-        The rows are read from the actors' compact places, stored in place order
-        (coops.directory.places), rather than from the actors' table. (ADRs 0031, 0032.)"""
+        one statement, from their compact places stored in place order
+        (coops.directory.places): each one's text rank, facet columns, sector, skill and
+        label ids, and whether it has the ticked terms (an array overlap per ticked
+        taxonomy facet). The facet filters are then applied to these rows, the page is
+        ordered by their ranks, and the facet statements count over them given by value,
+        none of them reading the actors or their many-to-many tables again. Skipped when
+        more than COLLECT_LIMIT actors match (the statements then filter). (ADRs 0031,
+        0032.)"""
         if COLLECT_LIMIT < 1:
             return
         params = self.params
