@@ -19,6 +19,8 @@ Nothing on SQLite, whose radius search reads the actors' table.
 
 from __future__ import annotations
 
+from django.db import connections, transaction
+
 from . import geocells
 
 TABLE = "directory_actor_place"
@@ -37,9 +39,8 @@ TRUNCATE_TRIGGER = "directory_actor_place_at"
 _KEPT = "r.status = 'published' AND r.latitude IS NOT NULL AND r.longitude IS NOT NULL"
 # The coarse cell (0.25°, about 25 km) then the fine one (0.05°): a town's actors are a
 # few runs of pages.
-_CELLS = f"{geocells.FUNCTION}(latitude, longitude)"
-_ORDER = f"(({_CELLS})[2]), (({_CELLS})[1])"
-_ORDER_R = _ORDER.replace("(latitude, longitude)", "(r.latitude, r.longitude)")
+_CELLS = f"{geocells.FUNCTION}(r.latitude, r.longitude)"
+_ORDER = f"({_CELLS})[2], ({_CELLS})[1]"
 
 
 def _term_ids(column: str, actor: str) -> str:
@@ -59,7 +60,7 @@ def _copy(rows: str) -> str:
     changed = " OR ".join(f"p.{c} IS DISTINCT FROM excluded.{c}" for c in _COPIED[1:])
     return (
         f"INSERT INTO {TABLE} AS p ({', '.join(_COPIED)}) "  # noqa: S608
-        f"SELECT {_VALUES} FROM {rows} AS r WHERE {_KEPT} ORDER BY {_ORDER_R} "
+        f"SELECT {_VALUES} FROM {rows} AS r WHERE {_KEPT} ORDER BY {_ORDER} "
         f"ON CONFLICT (id) DO UPDATE SET {updates} WHERE {changed}"
     )
 
@@ -154,8 +155,6 @@ def reorder(using: str = "default") -> bool:
     """Write the table again from the actors, in place order (PostgreSQL), in one
     transaction: radius searches wait for it (about a minute per million actors), and
     anything the triggers could have missed is copied afresh. False on other engines."""
-    from django.db import connections, transaction
-
     connection = connections[using]
     if connection.vendor != "postgresql":
         return False

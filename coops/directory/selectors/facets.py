@@ -84,30 +84,28 @@ class CountedRows:
     def ids_text(self) -> str:
         return ",".join(map(str, self.ids))
 
-    def links(self, facet: str) -> tuple[str, str]:
-        """A taxonomy facet's links: the ids ("1,2") and each one's term ids (the rows
-        hold them as "3,17"), joined by semicolons ("3,17;;5")."""
+    def terms_text(self, facet: str) -> str:
+        """Each row's term ids of a taxonomy facet (held as "3,17"), joined by
+        semicolons in the rows' order ("3,17;;5")."""
         position = self.positions[facet]
-        return self.ids_text, ";".join([row[position] for row in self.rows])
+        return ";".join([row[position] for row in self.rows])
 
 
-class _Links:
-    """A parameter of a given statement: one of a taxonomy facet's two link strings,
-    built only when the statement runs (cache keys hold the rows' ids instead)."""
+class _Given:
+    """A parameter of a given statement, built only when the statement runs (cache keys
+    hold the rows' ids instead): the rows' ids, or a taxonomy facet's term ids."""
 
-    def __init__(self, facet: str, part: int) -> None:
-        self.facet, self.part = facet, part
+    def __init__(self, facet: str | None = None) -> None:
+        self.facet = facet
 
     def __repr__(self) -> str:
-        return f"links:{self.facet}:{self.part}"
+        return f"given:{self.facet or 'ids'}"
 
-    def value(self, source: CountedRows, built: dict) -> str:
-        if self.facet not in built:
-            built[self.facet] = source.links(self.facet)
-        return built[self.facet][self.part]
+    def value(self, source: CountedRows) -> str:
+        return source.ids_text if self.facet is None else source.terms_text(self.facet)
 
 
-# The (actor, term) links of a taxonomy facet given by value (CountedRows.links).
+# The (actor, term) links of a taxonomy facet given by value: the ids, and their term ids.
 _GIVEN_LINKS_SQL = (
     "(SELECT g.actor_id, u.term_id "
     "FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ';')) "
@@ -191,7 +189,7 @@ class _Statement:
         """The FROM item of `facet`'s links and its actor and term columns: the given
         ones (no probe of the many-to-many table per actor), or the table itself."""
         if self.given is not None:
-            return _GIVEN_LINKS_SQL, "actor_id", "term_id", [_Links(facet, 0), _Links(facet, 1)]
+            return _GIVEN_LINKS_SQL, "actor_id", "term_id", [_Given(), _Given(facet)]
         qn = self.qn
         actor_col = qn(through._meta.get_field("actor").column)
         term_col = qn(through._meta.get_field(facet).column)
@@ -227,7 +225,8 @@ class _Statement:
         through = Actor.sectors.through
         sector = qn(Sector._meta.db_table)
         links, actor_col, sector_col, params = self._links("sector", through)
-        matching = "" if self.given is not None else f"m JOIN {links} ON t.{actor_col} = m.id"
+        if self.given is None:
+            links = f"m JOIN {links} ON t.{actor_col} = m.id"
         self.ancestors = (
             f"anc (sector_id, ancestor_id, depth) AS (SELECT id, id, depth FROM {sector} "  # noqa: S608
             f"UNION ALL SELECT anc.sector_id, p.id, p.depth FROM anc "
@@ -235,7 +234,7 @@ class _Statement:
         )
         self._add(
             f"SELECT 'sector' AS f, CAST(a.ancestor_id AS TEXT) AS v, '' AS fr, '' AS en, "  # noqa: S608
-            f"COUNT(DISTINCT t.{actor_col}) AS n FROM {matching or links} "
+            f"COUNT(DISTINCT t.{actor_col}) AS n FROM {links} "
             f"JOIN anc a ON a.sector_id = t.{sector_col} "
             f"WHERE a.depth <= {self.depth} GROUP BY a.ancestor_id",
             params,
@@ -263,9 +262,8 @@ class _Statement:
         with self.connection.cursor() as cursor:
             params = self.params
             if self.given is not None:
-                built: dict = {}
                 inner = _given_rows_params(self.given)
-                params = [p.value(self.given, built) if type(p) is _Links else p for p in params]
+                params = [p.value(self.given) if type(p) is _Given else p for p in params]
             else:
                 inner = self.inner_params
             cursor.execute(sql, [*inner, *params])
