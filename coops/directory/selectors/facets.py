@@ -6,9 +6,10 @@ taxonomy) run once however many facets are counted. A facet with ticked values c
 with every filter but its own (so ticking one more value shows what it adds), which is
 one more statement per such facet.
 
-A collected search (PostgreSQL, within a radius: see search.py) gives its actors by value
-(`CountedRows`) with their term ids, so the statement counts them without reading the
-actors' table or probing the many-to-many tables again.
+A collected search (PostgreSQL, within a radius: see collected.py) is counted in a single
+statement over its collected actors: each facet's branch filters them by every facet but
+its own, counts their term ids without probing the many-to-many tables, and the page's
+rows come with the counts.
 
 Counting a broad search (the whole directory, one large sector) groups tens of thousands
 of rows, so a statement whose actors number at least FACET_CACHE_MIN_ROWS has its rows
@@ -27,10 +28,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from ..models import Actor, ActorKind, LegalForm, Sector
+from .collected import TERM_COLUMNS, Collected
 
 # The SQL below is assembled from facet names of this module and table and column names
 # from the models' _meta; every value (ticked options, limits) is a query parameter.
@@ -65,99 +66,36 @@ def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
-class CountedRows:
-    """Matching actors given by value (PostgreSQL): rows holding the id first, each column
-    facet's value and each taxonomy facet's term ids ("3,17") at `positions[facet]`."""
-
-    def __init__(self, rows: list[tuple], positions: dict[str, int]) -> None:
-        self.rows, self.positions = rows, positions
-
-    @cached_property
-    def ids(self) -> list[int]:
-        return [row[0] for row in self.rows]
-
-    def column(self, facet: str) -> list[str]:
-        position = self.positions[facet]
-        return [row[position] for row in self.rows]
-
-    @cached_property
-    def ids_text(self) -> str:
-        return ",".join(map(str, self.ids))
-
-    def terms_text(self, facet: str) -> str:
-        """Each row's term ids of a taxonomy facet (held as "3,17"), joined by
-        semicolons in the rows' order ("3,17;;5")."""
-        position = self.positions[facet]
-        return ";".join([row[position] for row in self.rows])
-
-
-class _Given:
-    """A parameter of a given statement, built only when the statement runs (cache keys
-    hold the rows' ids instead): the rows' ids, or a taxonomy facet's term ids."""
-
-    def __init__(self, facet: str | None = None) -> None:
-        self.facet = facet
-
-    def __repr__(self) -> str:
-        return f"given:{self.facet or 'ids'}"
-
-    def value(self, source: CountedRows) -> str:
-        return source.ids_text if self.facet is None else source.terms_text(self.facet)
-
-
-# The (actor, term) links of a taxonomy facet given by value: the ids, and their term ids.
-_GIVEN_LINKS_SQL = (
-    "(SELECT g.actor_id, u.term_id "
-    "FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ';')) "
-    "AS g(actor_id, terms), unnest(string_to_array(g.terms, ',')::bigint[]) AS u(term_id)) t"
-)
-
-
-# Thousands of values cost psycopg a regular expression each to quote as arrays: the ids
-# go as one comma-separated string, and each column as its few distinct values plus one
-# string of every row's position among them.
-_GIVEN_ROWS_SQL = (
-    "SELECT r.id, "  # noqa: S608
-    + ", ".join(f"(%s::text[])[r.{facet}]" for facet in COLUMN_FACETS)
-    + " FROM unnest("
-    + ", ".join(["string_to_array(%s, ',')::bigint[]"] * (1 + len(COLUMN_FACETS)))
-    + f") AS r(id, {', '.join(COLUMN_FACETS)})"
-)
-
-
-def _given_rows_params(source: CountedRows) -> list:
-    """The parameters of _GIVEN_ROWS_SQL for `source`'s rows."""
-    distincts, positions = [], []
-    for facet in COLUMN_FACETS:
-        column = source.column(facet)
-        distinct = list(dict.fromkeys(column))
-        index = {value: str(i) for i, value in enumerate(distinct, start=1)}
-        distincts.append(distinct)
-        positions.append(",".join([index[value] for value in column]))
-    return [*distincts, source.ids_text, *positions]
-
-
 class _Statement:
-    """Builds `WITH m AS (matching actors) SELECT … UNION ALL SELECT …`."""
+    """Builds `WITH m AS (matching actors) SELECT … UNION ALL SELECT …`.
 
-    def __init__(self, source: QuerySet | CountedRows, sectors_depth: int) -> None:
-        self.given: CountedRows | None = None
-        self.inner_params: list = []
-        if isinstance(source, CountedRows):
-            # Its parameters are only built if the statement runs (not from the cache).
-            self.connection = connections[Actor.objects.db]
-            self.inner, self.given = _GIVEN_ROWS_SQL, source
+    `m` is the matching actors' query (every filter applied), or a search's collected
+    actors, which every branch filters by all the facets but its own."""
+
+    def __init__(self, source: QuerySet | Collected, sectors_depth: int) -> None:
+        self.collected = source if isinstance(source, Collected) else None
+        if self.collected is not None:
+            self.connection = self.collected.connection
+            self.matching, self.matching_params = self.collected.cte(), self.collected.params
         else:
             self.connection = connections[source.db]
-            self.inner, inner_params = (
+            inner, inner_params = (
                 source.order_by().values_list("pk", *COLUMN_FACETS).query.sql_with_params()
             )
-            self.inner_params = list(inner_params)
+            columns = ", ".join(["id", *COLUMN_FACETS])
+            self.matching, self.matching_params = f"m ({columns}) AS ({inner})", list(inner_params)
         self.qn = self.connection.ops.quote_name
         self.depth = min(sectors_depth, MAX_SECTOR_DEPTH)
         self.branches: list[str] = []
         self.params: list = []
         self.ancestors = ""  # the sectors' ancestors, as a recursive CTE, when counted
+
+    def _filter(self, without: str | None) -> tuple[str, list]:
+        """The condition on `m`'s rows counted for facet `without` ("TRUE" but for
+        collected actors: the query of `m` filters)."""
+        if self.collected is None:
+            return "TRUE", []
+        return self.collected.where(without)
 
     @staticmethod
     def _top(sql: str, selected: tuple[str, ...], limit: int | None) -> tuple[str, list]:
@@ -179,54 +117,54 @@ class _Statement:
         self.params.extend(params)
 
     def column(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
+        where, params = self._filter(facet if selected else None)
         sql = (
             f"SELECT '{facet}' AS f, m.{facet} AS v, '' AS fr, '' AS en, COUNT(*) AS n "  # noqa: S608
-            f"FROM m WHERE m.{facet} <> '' GROUP BY m.{facet}"
-        )
-        self._add(*self._top(sql, selected, limit))
-
-    def _links(self, facet: str, through) -> tuple[str, str, str, list]:
-        """The FROM item of `facet`'s links and its actor and term columns: the given
-        ones (no probe of the many-to-many table per actor), or the table itself."""
-        if self.given is not None:
-            return _GIVEN_LINKS_SQL, "actor_id", "term_id", [_Given(), _Given(facet)]
-        qn = self.qn
-        actor_col = qn(through._meta.get_field("actor").column)
-        term_col = qn(through._meta.get_field(facet).column)
-        return f"{qn(through._meta.db_table)} t", actor_col, term_col, []
-
-    def term(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
-        through = getattr(Actor, TERM_FACETS[facet]).through
-        model = through._meta.get_field(facet).related_model
-        term = self.qn(model._meta.db_table)
-        links, actor_col, term_col, params = self._links(facet, through)
-        if self.given is not None:  # the given links are the matching actors'
-            joined = f"{links} JOIN {term} s ON s.id = t.{term_col}"
-        else:
-            # CROSS JOIN keeps SQLite's loop on the few matching actors (m) first rather
-            # than on every link of every term; PostgreSQL plans it as the inner join.
-            joined = (
-                f"m CROSS JOIN {links} CROSS JOIN {term} s "
-                f"WHERE t.{actor_col} = m.id AND s.id = t.{term_col}"
-            )
-        sql = (
-            f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
-            f"COUNT(*) AS n FROM {joined} GROUP BY s.slug, s.name, s.name_en"
+            f"FROM m WHERE m.{facet} <> '' AND {where} GROUP BY m.{facet}"
         )
         top, top_params = self._top(sql, selected, limit)
         self._add(top, [*params, *top_params])
 
-    def sector(self) -> None:
+    def _links(self, facet: str) -> tuple[str, str, str]:
+        """The FROM item pairing each row of `m` with its terms of `facet`, the condition
+        that pairs them and the term id's column: the collected term ids, or the
+        many-to-many table."""
+        if self.collected is not None:
+            return (
+                f"m CROSS JOIN unnest(m.{TERM_COLUMNS[facet]}) AS t(term_id)",
+                "TRUE",
+                "t.term_id",
+            )
+        qn = self.qn
+        through = getattr(Actor, TERM_FACETS.get(facet, "sectors")).through
+        actor_col = qn(through._meta.get_field("actor").column)
+        term_col = qn(through._meta.get_field(facet).column)
+        # CROSS JOIN keeps SQLite's loop on the few matching actors (m) first rather than
+        # on every link of every term; PostgreSQL plans it as the inner join.
+        table = qn(through._meta.db_table)
+        return f"m CROSS JOIN {table} t", f"t.{actor_col} = m.id", f"t.{term_col}"
+
+    def term(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
+        through = getattr(Actor, TERM_FACETS[facet]).through
+        model = through._meta.get_field(facet).related_model
+        links, paired, term_id = self._links(facet)
+        where, params = self._filter(facet if selected else None)
+        sql = (
+            f"SELECT '{facet}' AS f, s.slug AS v, s.name AS fr, s.name_en AS en, "  # noqa: S608
+            f"COUNT(*) AS n FROM {links} CROSS JOIN {self.qn(model._meta.db_table)} s "
+            f"WHERE {paired} AND s.id = {term_id} AND {where} GROUP BY s.slug, s.name, s.name_en"
+        )
+        top, top_params = self._top(sql, selected, limit)
+        self._add(top, [*params, *top_params])
+
+    def sector(self, selected: tuple[str, ...]) -> None:
         """Each actor counts once for every sector of its sectors' subtrees: a recursive
         CTE pairs every sector with itself and its ancestors (down to depth
         MAX_SECTOR_DEPTH), and the actors' links are read once and counted distinct per
         ancestor."""
-        qn = self.qn
-        through = Actor.sectors.through
-        sector = qn(Sector._meta.db_table)
-        links, actor_col, sector_col, params = self._links("sector", through)
-        if self.given is None:
-            links = f"m JOIN {links} ON t.{actor_col} = m.id"
+        sector = self.qn(Sector._meta.db_table)
+        links, paired, sector_id = self._links("sector")
+        where, params = self._filter("sector" if selected else None)
         self.ancestors = (
             f"anc (sector_id, ancestor_id, depth) AS (SELECT id, id, depth FROM {sector} "  # noqa: S608
             f"UNION ALL SELECT anc.sector_id, p.id, p.depth FROM anc "
@@ -234,47 +172,49 @@ class _Statement:
         )
         self._add(
             f"SELECT 'sector' AS f, CAST(a.ancestor_id AS TEXT) AS v, '' AS fr, '' AS en, "  # noqa: S608
-            f"COUNT(DISTINCT t.{actor_col}) AS n FROM {links} "
-            f"JOIN anc a ON a.sector_id = t.{sector_col} "
-            f"WHERE a.depth <= {self.depth} GROUP BY a.ancestor_id",
+            f"COUNT(DISTINCT m.id) AS n FROM {links} JOIN anc a ON a.sector_id = {sector_id} "
+            f"WHERE {paired} AND a.depth <= {self.depth} AND {where} GROUP BY a.ancestor_id",
             params,
         )
 
     def rows(self) -> list[tuple[str, str, str, str, int]]:
-        """The counted rows, with ("total", …, n) first; from the cache for broad searches."""
+        """The counted rows, with ("total", …, n) first; from the cache for broad searches.
+        Collected actors also give the page asked for, read in the same statement."""
         if not self.branches:
             return []
         ancestors = f"RECURSIVE {self.ancestors}, " if self.ancestors else ""
+        where, where_params = self._filter(None)
         sql = (
-            f"WITH {ancestors}m (id, kind, legal_form, department, city) AS ({self.inner}) "  # noqa: S608
-            "SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m UNION ALL "
-            + " UNION ALL ".join(self.branches)
+            f"WITH {ancestors}{self.matching} "  # noqa: S608
+            f"SELECT 'total' AS f, '' AS v, '' AS fr, '' AS en, COUNT(*) AS n FROM m "
+            f"WHERE {where} UNION ALL " + " UNION ALL ".join(self.branches)
         )
-        key = None
-        if self.given is None or len(self.given.rows) >= FACET_CACHE_MIN_ROWS:
-            # Given rows are keyed by their ids alone, as their columns were read with
-            # them (a change shows within FACET_CACHE_SECONDS, as ever).
-            inner = self.inner_params if self.given is None else [self.given.ids]
-            key = f"directory:facets:{_digest(self.connection.alias, sql, [*inner, *self.params])}"
-            cached = cache.get(key)
-            if cached is not None:
-                return cached
+        params = [*self.matching_params, *where_params, *self.params]
+        key = f"directory:facets:{_digest(self.connection.alias, sql, params)}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        page = self.collected.wanted if self.collected is not None else None
         with self.connection.cursor() as cursor:
-            params = self.params
-            if self.given is not None:
-                inner = _given_rows_params(self.given)
-                params = [p.value(self.given) if type(p) is _Given else p for p in params]
+            if page:
+                page_sql, page_params = self.collected.page_sql(*page)
+                cursor.execute(
+                    f"{sql} UNION ALL SELECT * FROM ({page_sql}) AS page",  # noqa: S608
+                    [*params, *page_params],
+                )
             else:
-                inner = self.inner_params
-            cursor.execute(sql, [*inner, *params])
+                cursor.execute(sql, params)
             rows = [tuple(row) for row in cursor.fetchall()]
-        if key is not None and _total(rows) >= FACET_CACHE_MIN_ROWS:
+        if page:
+            self.collected.keep_page(rows)
+            rows = [row for row in rows if row[0] != "page"]
+        if _total(rows) >= FACET_CACHE_MIN_ROWS:
             cache.set(key, rows, FACET_CACHE_SECONDS)
         return rows
 
 
 def facet_counts(
-    matching: Callable[[str | None], QuerySet | CountedRows],
+    matching: Callable[[str | None], QuerySet | Collected],
     selected: dict[str, tuple[str, ...]],
     names: dict[tuple[str, str], str],
     labels: dict[str, str],
@@ -282,7 +222,7 @@ def facet_counts(
     """The facets of a search, and the number of actors it finds (counted in passing).
 
     `matching(without)` gives the actors passing every filter but facet `without`'s (a
-    queryset, or the rows themselves);
+    queryset), or a search's collected actors, which filter per facet themselves;
     `selected` the ticked values per facet; `names` the labels of ticked taxonomy terms
     (shown even when nothing matches them, to be unticked)."""
     sectors = list(
@@ -292,11 +232,15 @@ def facet_counts(
     rows: list[tuple] = []
     shared = _Statement(matching(None), depth)
     for facet in FACET_ORDER:
-        statement = _Statement(matching(facet), depth) if selected.get(facet) else shared
+        # Collected actors are counted in one statement, each facet without its filter;
+        # otherwise a facet with ticked values has its own statement without it.
+        statement = shared
+        if selected.get(facet) and shared.collected is None:
+            statement = _Statement(matching(facet), depth)
         limit = FACET_LIMIT if facet in LONG_FACETS else None
         if facet == "sector":
             if sectors:
-                statement.sector()
+                statement.sector(selected.get(facet, ()))
         elif facet in TERM_FACETS:
             statement.term(facet, selected.get(facet, ()), limit)
         else:

@@ -5,8 +5,9 @@ three look-ups of ticked taxonomy terms, the sector list, one facet statement (w
 also counts the results) plus one per facet with ticked values, the page (two queries
 in the relevance order: ranked ids, then rows) and one prefetch of the page's sectors.
 On PostgreSQL, a text search first looks its last word up in the vocabulary, and a radius
-search collects its actors in one statement whose ranks order the page (ADR 0031), from
-a compact copy of the actors in place order (ADR 0032).
+search collects its actors, counts every facet over them and takes the page's ids in one
+statement (ADRs 0031 and 0033), from a compact copy of the actors in place order (ADR
+0032).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
@@ -23,7 +23,6 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Exists,
     Expression,
     ExpressionWrapper,
@@ -58,7 +57,8 @@ from coops.core.search import RankedResults, SearchIndex, search_filter
 
 from .. import geocells, indexing, places
 from ..models import Actor, ActorPlace, Label, Sector, Skill
-from .facets import CountedRows, Facet, facet_counts
+from .collected import TERM_COLUMNS, Collected
+from .facets import Facet, facet_counts
 
 ACTOR_INDEX = SearchIndex(
     table=Actor._meta.db_table, column="search_text", name_column="name", fold=indexing.fold
@@ -75,7 +75,7 @@ PLACE_INDEX = SearchIndex(
 PER_PAGE_CHOICES = (20, 50, 100)
 MAX_VALUES = 20  # values kept per facet parameter
 MAX_RADIUS_KM = 200
-COLLECT_LIMIT = 20_000  # ids of a radius search handed from statement to statement
+COLLECT = True  # PostgreSQL radius searches collect their actors (tests turn it off to compare)
 DEFAULT_RADIUS_KM = 10
 DEPARTMENT_RE = re.compile(r"^(?:\d{2,3}|2A|2B)$")
 
@@ -172,24 +172,11 @@ class _GeoCells(Expression):
         return sql, [*lat_params, *lon_params, self.cells]
 
 
-class _IdIn(Expression):
-    """`id = ANY(%s)` with one array parameter: thousands of ids cost one value to send
-    and parse, where `IN (…)` costs one literal each."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, ids: list[int]) -> None:
-        super().__init__()
-        self.ids = ids
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(Actor._meta.db_table)
-        return f"{table}.{connection.ops.quote_name('id')} = ANY(%s)", [self.ids]
-
-
-def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QuerySet:
-    """Bounding box on the indexed coordinates first, then the exact distance."""
+def _within_radius(
+    queryset: QuerySet, point: Point, radius_km: float, *, with_box: bool = True
+) -> QuerySet:
+    """Bounding box on the indexed coordinates first, then the exact distance. Without
+    `with_box`, the grid cells covering the box (PostgreSQL) go straight to the distance."""
     box = bounding_box(point, radius_km)
     pad = Decimal("0.000001")
 
@@ -203,6 +190,11 @@ def _within_radius(queryset: QuerySet, point: Point, radius_km: float) -> QueryS
         cells = geocells.cells_covering(min_lat, max_lat, min_lon, max_lon)
         if cells is not None:
             queryset = queryset.filter(_GeoCells(cells))
+            if not with_box:
+                # The box would hardly narrow the cells' rows, and its four comparisons
+                # of computed values make the planner expect a handful of rows (ADR 0033).
+                distance = distance_km_expression(point)
+                return queryset.alias(_distance=distance).filter(_distance__lte=radius_km)
             # The cells lead, with the text in the same index. Compared as "latitude + 0",
             # the box cannot be read from the b-tree on (status, latitude, longitude)
             # instead, which the planner picks by underestimating dense towns' boxes
@@ -296,14 +288,6 @@ COLUMN_FILTERS = {
     "department": ("department", "departments"),
     "city": ("city", "cities"),
 }
-# The taxonomy facets: facet name -> the actor's place's column of their ids.
-TERM_COLUMNS = {"sector": "sector_ids", "skill": "skill_ids", "label": "label_ids"}
-# Where a collected row (id, rank, these columns, the term ids, then the flags) holds
-# each facet's values.
-COLLECTED_POSITIONS = {
-    name: position for position, name in enumerate([*COLUMN_FILTERS, *TERM_COLUMNS], start=2)
-}
-FLAGS_START = 2 + len(COLLECTED_POSITIONS)
 
 
 def _facet_conditions(params: SearchParams, term_lookups: dict[str, tuple]) -> dict[str, Q]:
@@ -327,9 +311,9 @@ class _Search:
         self.term_lookups = _term_lookups(resolved)
         self.conditions = _facet_conditions(params, self.term_lookups)
         self.narrowed = bool(params.point is not None and params.radius_km)
-        self.collected: list[tuple] | None = None  # see passing()
-        self._passing: dict[str | None, list[tuple]] = {}
-        if collect and self.narrowed and connections[Actor.objects.db].vendor == "postgresql":
+        self.collected: Collected | None = None
+        postgresql = connections[Actor.objects.db].vendor == "postgresql"
+        if collect and COLLECT and self.narrowed and postgresql:
             self._collect()
 
     @cached_property
@@ -341,20 +325,19 @@ class _Search:
         return base
 
     def _collect(self) -> None:
-        """On PostgreSQL, read the actors within the radius that hold the words once, in
-        one statement, from their compact places stored in place order
-        (coops.directory.places): each one's text rank, facet columns, sector, skill and
-        label ids, and whether it has the ticked terms (an array overlap per ticked
-        taxonomy facet). The facet filters are then applied to these rows, the page is
-        ordered by their ranks, and the facet statements count over them given by value,
-        none of them reading the actors or their many-to-many tables again. Skipped when
-        more than COLLECT_LIMIT actors match (the statements then filter). (ADRs 0031,
-        0032.)"""
-        if COLLECT_LIMIT < 1:
-            return
+        """On PostgreSQL, the actors within the radius that hold the words, read once in
+        the statement that counts the facets and takes the page (collected.py): from their
+        compact places stored in place order (coops.directory.places), each one's text
+        rank, facet columns, sector, skill and label ids, and whether it has the ticked
+        terms (an array overlap per ticked taxonomy facet). (ADRs 0031 to 0033.)"""
         params = self.params
-        queryset = _within_radius(ActorPlace.objects.all(), params.point, params.radius_km)
+        queryset = _within_radius(
+            ActorPlace.objects.all(), params.point, params.radius_km, with_box=False
+        )
         zero = Value(0.0, FloatField())
+        column_filters = {
+            name: condition for name, condition in self.conditions.items() if name in COLUMN_FILTERS
+        }
         if params.q:
             queryset = search_filter(
                 queryset, params.q, index=PLACE_INDEX, rank=True, expand_prefix=True
@@ -362,9 +345,8 @@ class _Search:
             # Only the rows passing the column facets are ranked (the others only count
             # in those facets): ranking reads the row's stored tsvector, often out of line.
             chosen = Q()
-            for name, condition in self.conditions.items():
-                if name in COLUMN_FILTERS:
-                    chosen &= condition
+            for condition in column_filters.values():
+                chosen &= condition
             rank = Case(When(chosen, then=F("search_rank")), default=zero) if chosen else None
             queryset = queryset.annotate(_rank=rank or F("search_rank"))
         else:
@@ -377,58 +359,35 @@ class _Search:
                 terms = ArraySubquery(terms)
             overlap = Q(**{f"{TERM_COLUMNS[name]}__overlap": terms})
             flags[f"_has_{name}"] = ExpressionWrapper(overlap, output_field=BooleanField())
-        # The term ids as text ("3,17"): they are only handed on to the facet statements,
-        # and thousands of arrays would cost psycopg a parse each.
-        term_ids = {
-            f"_{column}": Func(
-                F(column), Value(","), function="array_to_string", output_field=CharField()
-            )
-            for column in TERM_COLUMNS.values()
-        }
         columns = [column for column, _param in COLUMN_FILTERS.values()]
-        collect = queryset.annotate(**term_ids, **flags).values_list(
-            "pk", "_rank", *columns, *term_ids, *flags
+        collect = queryset.annotate(**flags).values_list(
+            "pk", "_rank", *columns, *TERM_COLUMNS.values(), *flags
         )
-        # A plain cursor: the values need no conversion, and there may be 20,000 rows.
-        sql, sql_params = collect[: COLLECT_LIMIT + 1].query.sql_with_params()
-        with connections[collect.db].cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            rows = cursor.fetchall()
-        if len(rows) <= COLLECT_LIMIT:
-            # In id order: a parallel scan returns rows in any order, and the facet cache
-            # is keyed by the statement's parameters.
-            rows.sort()
-            self.collected = rows
+        sql, sql_params = collect.query.sql_with_params()
+        filters = {
+            name: (f"m.{column} = ANY(%s)", [list(getattr(params, param))])
+            for name, (column, param) in COLUMN_FILTERS.items()
+            if name in column_filters
+        }
+        filters.update((name, (f"m.has_{name}", [])) for name in self.term_lookups)
+        self.collected = Collected(
+            sql=sql,
+            params=list(sql_params),
+            flags=list(self.term_lookups),
+            filters=filters,
+            connection=connections[collect.db],
+        )
 
-    def passing(self, without: str | None = None) -> list[tuple]:
-        """The collected rows (id, rank, kind, legal_form, department, city, the sector,
-        skill and label ids as "3,17", then one flag per ticked taxonomy facet) passing
-        every facet filter but `without`'s."""
-        if without in self._passing:
-            return self._passing[without]
-        rows = self.collected or []
-        for name, (_column, param) in COLUMN_FILTERS.items():
-            position, values = COLLECTED_POSITIONS[name], set(getattr(self.params, param))
-            if values and name != without:
-                rows = [row for row in rows if row[position] in values]
-        for position, name in enumerate(self.term_lookups, start=FLAGS_START):
-            if name != without:
-                rows = [row for row in rows if row[position]]
-        self._passing[without] = rows
-        return rows
-
-    def facet_source(self, without: str | None = None) -> QuerySet | CountedRows:
-        """What the facet statements count: the collected rows passing the filters, given
-        by value, or else the matching queryset."""
-        if self.collected is None:
-            return self.matching(without=without)
-        return CountedRows(self.passing(without), COLLECTED_POSITIONS)
+    def facet_source(self, without: str | None = None) -> QuerySet | Collected:
+        """What the facet statements count: the collected actors (one statement filters
+        them per facet), or else the queryset matching every filter but `without`'s."""
+        if self.collected is not None:
+            return self.collected
+        return self.matching(without=without)
 
     def matching(self, *, without: str | None = None, text: bool = True) -> QuerySet:
         """Published actors passing every filter but the facet `without` (and the text
-        when not `text`, unless the actors were collected with it)."""
-        if self.collected is not None:
-            return Actor.objects.filter(_IdIn([row[0] for row in self.passing(without)]))
+        when not `text`)."""
         queryset = self.base
         if text and self.params.q:
             queryset = search_filter(
@@ -488,32 +447,15 @@ def _for_cards(queryset: QuerySet, params: SearchParams) -> QuerySet:
 
 
 class _PreRanked:
-    """The results of a collected search, best first, for a Paginator: the collected
-    actors passing the facet filters sorted by their rank (ties to the smaller id), then
-    one statement for the page's rows."""
+    """The results of a collected search, best first, for a Paginator: the page's (id,
+    rank) from the collecting statement (collected.py), then one statement for the
+    page's rows."""
 
-    def __init__(self, search: _Search, *, rows: QuerySet) -> None:
-        self.search, self.rows = search, rows
-        self._ranked: list[tuple[int, float]] | None = None
-
-    def ranked(self) -> list[tuple[int, float]]:
-        """(id, rank), best first."""
-        if self._ranked is None:
-            # The rows are in id order and the sort is stable: ties stay in id order.
-            self._ranked = [
-                (row[0], row[1])
-                for row in sorted(self.search.passing(), key=itemgetter(1), reverse=True)
-            ]
-        return self._ranked
-
-    def count(self) -> int:
-        return len(self.ranked())
-
-    def __len__(self) -> int:
-        return self.count()
+    def __init__(self, collected: Collected, *, rows: QuerySet) -> None:
+        self.collected, self.rows = collected, rows
 
     def __getitem__(self, item: slice) -> list:
-        page = self.ranked()[item]
+        page = self.collected.page(item.start or 0, item.stop)
         by_pk = self.rows.filter(pk__in=[pk for pk, _rank in page]).in_bulk()
         found = []
         for pk, rank in page:
@@ -535,6 +477,14 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
+def _page_number(page: int | str) -> int:
+    """The page number asked for, as the paginator reads it (1 when not a number)."""
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def actor_search(params: SearchParams) -> SearchResult:
     """One page of published actors matching `params`, with facet counts.
 
@@ -549,8 +499,11 @@ def actor_search(params: SearchParams) -> SearchResult:
     search = _Search(params, resolved, collect=True)
     sort = effective_sort(params)
 
+    per_page = params.per_page if params.per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0]
     if sort == SORT_RELEVANCE and search.collected is not None:
-        listing = _PreRanked(search, rows=_for_cards(Actor.objects.all(), params))
+        listing = _PreRanked(search.collected, rows=_for_cards(Actor.objects.all(), params))
+        # The page asked for is read with the facet counts (another one after them).
+        search.collected.wanted = ((_page_number(params.page) - 1) * per_page, per_page)
     elif sort == SORT_RELEVANCE:
         listing = RankedResults(
             search.matching(text=False),
@@ -575,7 +528,6 @@ def actor_search(params: SearchParams) -> SearchResult:
         resolved.names,
         FACET_LABELS,
     )
-    per_page = params.per_page if params.per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0]
     page = _CountedPaginator(listing, per_page, count=total).get_page(params.page)
     return SearchResult(
         page=page,

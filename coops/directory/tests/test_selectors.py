@@ -351,11 +351,13 @@ def test_opening_hours_in_words():
     assert opening_hours_rows("sunrise-sunset") is None
 
 
-@pytest.mark.parametrize("limit", [1, 10_000])
-def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(db, monkeypatch, limit):
+@pytest.mark.parametrize("collect", [False, True])
+def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(
+    db, monkeypatch, collect
+):
     from coops.directory.selectors import search as search_module
 
-    monkeypatch.setattr(search_module, "COLLECT_LIMIT", limit)
+    monkeypatch.setattr(search_module, "COLLECT", collect)
     ActorFactory(name="Boulangerie du centre", description="Pain au levain")
     ActorFactory(name="Boulangerie des Weppes", description="Pain", kind=ActorKind.SHOP)
     ActorFactory(name="Garage solidaire")
@@ -366,11 +368,11 @@ def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(db, mon
     assert kinds == {"service": 1, "shop": 1}
 
 
-@pytest.mark.parametrize("limit", [1, 10_000])
-def test_collected_ranks_order_results_as_the_ranking_query_does(db, monkeypatch, limit):
+@pytest.mark.parametrize("collect", [False, True])
+def test_collected_ranks_order_results_as_the_ranking_query_does(db, monkeypatch, collect):
     from coops.directory.selectors import search as search_module
 
-    monkeypatch.setattr(search_module, "COLLECT_LIMIT", limit)
+    monkeypatch.setattr(search_module, "COLLECT", collect)
     ActorFactory(name="Atelier vélo", description="Réparation")
     ActorFactory(name="Vélo école", description="Vélo, vélo et encore vélo")
     ActorFactory(name="Garage", description="Vélos et voitures", kind=ActorKind.SHOP)
@@ -400,17 +402,45 @@ def _everything(result) -> tuple:
     ],
 )
 def test_a_collected_search_gives_what_the_filtering_statements_give(network, monkeypatch, filters):
-    """On PostgreSQL a radius search collects its actors once and filters and counts them
-    by value (ADR 0031); with COLLECT_LIMIT below the number found, the statements filter
-    instead. Page, order, total and every facet count must be the same."""
+    """On PostgreSQL a radius search collects its actors once, and one statement filters
+    and counts them and takes the page (ADR 0033); with COLLECT off, the statements
+    filter the actors. Page, order, total and every facet count must be the same."""
     from coops.directory.selectors import search as search_module
 
     params = SearchParams(point=LILLE, radius_km=80, per_page=20, **filters)
     collected = _everything(actor_search(params))
-    monkeypatch.setattr(search_module, "COLLECT_LIMIT", -1)
+    monkeypatch.setattr(search_module, "COLLECT", False)
     filtered = _everything(actor_search(params))
     assert collected == filtered
     assert collected[1] == len(collected[0])
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 99, "suivante"])
+def test_collected_pages_are_the_filtering_statements_pages(db, monkeypatch, page):
+    """The collecting statement reads the page asked for with the counts; another page
+    (past the last one, or not a number) is read after them. Same rows, order and ranks."""
+    from coops.directory.selectors import search as search_module
+
+    for i in range(45):
+        kind = ActorKind.SHOP if i % 3 else ActorKind.CRAFT
+        ActorFactory(name=f"Boulangerie {i}", description="pain " * (i % 7), kind=kind)
+    ActorFactory(name="Garage solidaire")
+    params = SearchParams(q="boulangerie pain", point=LILLE, radius_km=20, page=page)
+    with CaptureQueriesContext(connection) as queries:
+        collected = actor_search(params)
+        list(collected.page)
+    if connection.vendor == "postgresql":
+        pages = [q["sql"] for q in queries.captured_queries if "'page' AS f" in q["sql"]]
+        with_counts = ["'total' AS f" in sql for sql in pages]
+        # Past the last page, the paginator asks for the last one after the counts.
+        assert with_counts == ([True] if page in (1, 2, "suivante") else [True, False])
+    monkeypatch.setattr(search_module, "COLLECT", False)
+    filtered = actor_search(params)
+    assert collected.total == filtered.total == 38  # without "pain" (i % 7 == 0): 7 out
+    assert collected.page.number == filtered.page.number
+    ranked = [(a.pk, a.search_rank) for a in collected.page]
+    assert ranked == [(a.pk, pytest.approx(a.search_rank)) for a in filtered.page]
+    assert len(ranked) == {1: 20, 2: 18, 3: 18, 99: 18, "suivante": 20}[page]
 
 
 def test_the_facet_cache_key_tells_parameters_apart():
