@@ -352,9 +352,7 @@ def test_opening_hours_in_words():
 
 
 @pytest.mark.parametrize("collect", [False, True])
-def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(
-    db, monkeypatch, collect
-):
+def test_a_radius_search_finds_the_same_whether_ids_are_collected_or_not(db, monkeypatch, collect):
     from coops.directory.selectors import search as search_module
 
     monkeypatch.setattr(search_module, "COLLECT", collect)
