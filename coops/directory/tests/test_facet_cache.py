@@ -53,3 +53,24 @@ def test_a_narrow_search_is_counted_live(threshold):
     assert actor_search(SearchParams(kinds=("shop",))).total == 1
     ActorFactory(kind=ActorKind.SHOP)
     assert actor_search(SearchParams(kinds=("shop",))).total == 2
+
+
+def test_a_broad_radius_search_takes_its_page_live_when_its_counts_are_cached(threshold):
+    """On PostgreSQL the page of a radius search is read with its counts (ADR 0033); with
+    the counts from the cache, it is read alone, and still in rank order."""
+    from coops.core.geo import Point
+
+    for i in range(4):
+        ActorFactory(name=f"Épicerie {i}", description="épicerie " * (i + 1))
+    params = SearchParams(q="epicerie", point=Point(50.6292, 3.0573), radius_km=10)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = actor_search(params)
+    with CaptureQueriesContext(connection) as queries:
+        again = actor_search(params)
+        list(again.page)
+    assert not [q for q in queries.captured_queries if "'total' AS f" in q["sql"]]
+    assert first.total == again.total == 4
+    expected = ["Épicerie 3", "Épicerie 2", "Épicerie 1", "Épicerie 0"]
+    assert [a.name for a in first.page] == [a.name for a in again.page] == expected
