@@ -478,9 +478,10 @@ class _CountedPaginator(Paginator):
 
 
 def _page_number(page: int | str) -> int:
-    """The page number asked for, as the paginator reads it (1 when not a number)."""
+    """The page number asked for, as the paginator reads it (1 when not a number; a page
+    past 10^9 is past the last one anyway, and its offset must fit in SQL's bigint)."""
     try:
-        return max(int(page), 1)
+        return min(max(int(page), 1), 10**9)
     except (TypeError, ValueError):
         return 1
 
