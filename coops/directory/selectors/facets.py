@@ -62,6 +62,11 @@ class Facet:
     options: list[FacetOption]
 
 
+def _through(facet: str):
+    """The many-to-many table of a taxonomy facet (sector, skill or label)."""
+    return getattr(Actor, f"{facet}s").through  # Actor.sectors, .skills, .labels
+
+
 def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
@@ -136,7 +141,7 @@ class _Statement:
                 "t.term_id",
             )
         qn = self.qn
-        through = getattr(Actor, TERM_FACETS.get(facet, "sectors")).through
+        through = _through(facet)
         actor_col = qn(through._meta.get_field("actor").column)
         term_col = qn(through._meta.get_field(facet).column)
         # CROSS JOIN keeps SQLite's loop on the few matching actors (m) first rather than
@@ -145,8 +150,7 @@ class _Statement:
         return f"m CROSS JOIN {table} t", f"t.{actor_col} = m.id", f"t.{term_col}"
 
     def term(self, facet: str, selected: tuple[str, ...], limit: int | None) -> None:
-        through = getattr(Actor, TERM_FACETS[facet]).through
-        model = through._meta.get_field(facet).related_model
+        model = _through(facet)._meta.get_field(facet).related_model
         links, paired, term_id = self._links(facet)
         where, params = self._filter(facet if selected else None)
         sql = (

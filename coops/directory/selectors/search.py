@@ -193,8 +193,7 @@ def _within_radius(
             if not with_box:
                 # The box would hardly narrow the cells' rows, and its four comparisons
                 # of computed values make the planner expect a handful of rows (ADR 0033).
-                distance = distance_km_expression(point)
-                return queryset.alias(_distance=distance).filter(_distance__lte=radius_km)
+                return _within_distance(queryset, point, radius_km)
             # The cells lead, with the text in the same index. Compared as "latitude + 0",
             # the box cannot be read from the b-tree on (status, latitude, longitude)
             # instead, which the planner picks by underestimating dense towns' boxes
@@ -210,6 +209,10 @@ def _within_radius(
         queryset = queryset.filter(**{f"{lon}__gte": min_lon, f"{lon}__lte": max_lon})
     else:  # across the antimeridian
         queryset = queryset.filter(Q(**{f"{lon}__gte": min_lon}) | Q(**{f"{lon}__lte": max_lon}))
+    return _within_distance(queryset, point, radius_km)
+
+
+def _within_distance(queryset: QuerySet, point: Point, radius_km: float) -> QuerySet:
     return queryset.alias(_distance=distance_km_expression(point)).filter(_distance__lte=radius_km)
 
 
